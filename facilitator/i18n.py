@@ -1,0 +1,70 @@
+"""Message catalogues: every word shown or exported comes from ``data/i18n``.
+
+Catalogues are split by area (``data/i18n/<lang>/<area>.json``) and keys are
+``area.key``. French is the default; English is complete (a test checks both
+catalogues hold the same keys and the same placeholders).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from facilitator.resources import data_dir
+
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+
+_current = DEFAULT_LANGUAGE
+
+
+class UnknownLanguage(ValueError):
+    pass
+
+
+def resolve_language(explicit: str | None = None) -> str:
+    """The language asked for: the flag, else ``$FACILITATOR_LANG``, else French."""
+    lang = (explicit or os.environ.get("FACILITATOR_LANG") or DEFAULT_LANGUAGE).strip().lower()
+    if lang not in LANGUAGES:
+        raise UnknownLanguage(lang)
+    return lang
+
+
+def set_language(lang: str) -> None:
+    global _current
+    if lang not in LANGUAGES:
+        raise UnknownLanguage(lang)
+    _current = lang
+
+
+def language() -> str:
+    return _current
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """All messages of one language, keyed ``area.key``."""
+    import json
+
+    messages: dict[str, str] = {}
+    for path in sorted((data_dir() / "i18n" / lang).glob("*.json")):
+        area = path.stem
+        for key, text in json.loads(path.read_text(encoding="utf-8")).items():
+            messages[f"{area}.{key}"] = text
+    return messages
+
+
+def t(key: str, lang: str | None = None, /, **values: object) -> str:
+    """The message ``key`` in the current language, formatted with ``values``.
+
+    A missing key is a programming error caught by the catalogue tests; at run
+    time it shows the key itself rather than crashing in front of a group.
+    """
+    text = catalogue(lang or _current).get(key)
+    if text is None:
+        return key
+    return text.format(**values) if values else text
+
+
+def has(key: str) -> bool:
+    return key in catalogue(_current)
