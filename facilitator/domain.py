@@ -160,7 +160,7 @@ def require_minutes(value: int, field: str = "minutes") -> int:
 R = TypeVar("R", bound="Record")
 
 
-def _encode(value: Any) -> Any:
+def encode_value(value: Any) -> Any:
     if isinstance(value, StrEnum):
         return value.value
     if isinstance(value, arrow.Arrow):
@@ -170,11 +170,11 @@ def _encode(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: encode_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list | tuple):
-        return [_encode(v) for v in value]
+        return [encode_value(v) for v in value]
     if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
+        return {k: encode_value(v) for k, v in value.items()}
     return value
 
 
@@ -186,7 +186,7 @@ class Record:
     id: str = field(default_factory=new_id)
 
     def to_doc(self) -> dict[str, Any]:
-        doc: dict[str, Any] = _encode(self)
+        doc: dict[str, Any] = encode_value(self)
         return doc
 
     @classmethod

@@ -1,0 +1,61 @@
+"""``facilitator check``: read every file of the workspace and say what is wrong.
+
+Each problem is one sentence naming the file, what is wrong and what to do.
+Checking never writes: a damaged file stays exactly as it was found.
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from facilitator.domain import Note, Participant, Session, Structure
+from facilitator.files import TEMP_SUFFIX, Modes
+from facilitator.i18n import t
+from facilitator.store import CohortStore, StoreError
+
+
+def check_workspace(root: Path) -> list[str]:
+    if not root.is_dir():
+        return [t("check.no_workspace", path=str(root))]
+    modes = Modes.for_workspace(root)
+    problems: list[str] = []
+    problems += _permissions(root, modes)
+    for path in sorted(root.glob("*.json")):
+        problems += check_cohort(path, modes)
+    for tmp in sorted(root.glob(f".*{TEMP_SUFFIX}")):
+        problems.append(t("check.orphan_temp", path=str(tmp)))
+    return problems
+
+
+def check_cohort(path: Path, modes: Modes) -> list[str]:
+    store = CohortStore(path, read_only=True, modes=modes)
+    problems: list[str] = []
+    for file in (path, store.journal_path, store.lock_path, store.backup_dir):
+        problems += _permissions(file, modes)
+    try:
+        store.refresh()
+    except StoreError as error:
+        return [*problems, error.message]
+    structures = {s.id for s in store.records(Structure)}
+    sessions = {s.id for s in store.records(Session)}
+    for participant in store.records(Participant):
+        if participant.structure_id not in structures:
+            problems.append(t("check.dangling", path=path.name, what=participant.name))
+    for note in store.records(Note):
+        if (note.structure_id and note.structure_id not in structures) or (
+            note.session_id and note.session_id not in sessions
+        ):
+            problems.append(t("check.dangling", path=path.name, what=note.text[:40]))
+    return problems
+
+
+def _permissions(path: Path, modes: Modes) -> list[str]:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return []
+    allowed = modes.dir if stat.S_ISDIR(st.st_mode) else modes.file
+    if stat.S_IMODE(st.st_mode) & ~allowed & 0o777:
+        return [t("check.loose", path=str(path), mode=oct(stat.S_IMODE(st.st_mode))[2:], wanted=oct(allowed & 0o777)[2:])]
+    return []

@@ -1,0 +1,324 @@
+"""The command line (see shared/CLI.md): what facilitators script around the app.
+
+Every error is one or two plain sentences on stderr in the chosen language,
+with exit code 2 for bad usage or input and 1 for a failed operation; never a
+traceback, and a failed command changes nothing on disk. The TUI is imported
+only by the commands that open it, so printing commands start fast and run
+where no TUI can.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from facilitator import __version__
+from facilitator.domain import (
+    SESSION_ORDER,
+    Cohort,
+    InvalidInput,
+    Note,
+    NoteKind,
+    Participant,
+    Session,
+    SessionKind,
+    Structure,
+    label,
+)
+from facilitator.i18n import LANGUAGES, UnknownLanguage, catalogue, resolve_language, set_language, t
+from facilitator.store import CohortStore, DamagedFile, StoreError
+from facilitator.workspace import Workspace, data_dir, match_one
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+
+class Fail(Exception):
+    """Stop a command with a message already in the person's language."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _translate_argparse(lang: str) -> None:
+    """argparse's own messages (usage, required arguments...) in our language.
+
+    argparse looks its strings up through the module-level ``_`` at call time,
+    so routing it to our catalogue translates them without copying argparse.
+    """
+    table = catalogue(lang)
+    argparse._ = lambda msgid: table.get(f"argparse.{msgid}", msgid)  # type: ignore[attr-defined]
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise Fail(t("cli.error.usage", detail=message, prog=self.prog))
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """Options accepted before or after the subcommand."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--data", metavar="DIR", default=default, help=t("cli.help.data"))
+    parser.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.help.lang"))
+    parser.add_argument(
+        "--read-only", action="store_true", default=False if top else argparse.SUPPRESS, help=t("cli.help.read_only")
+    )
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="facilitator", description=t("cli.help.description"))
+    parser.add_argument(
+        "--version", action="version", version=f"facilitator {__version__}", help=t("cli.help.version")
+    )
+    _common(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int]) -> Parser:
+        sub: Parser = commands.add_parser(name, help=t(f"cli.help.{name}"), description=t(f"cli.help.{name}"))
+        _common(sub, top=False)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    demo = command("demo", cmd_demo)
+    demo.add_argument("--no-open", action="store_true", help=t("cli.help.no_open"))
+
+    capture = command("capture", cmd_capture)
+    capture.add_argument("text", metavar="TEXT", help=t("cli.help.capture_text"))
+    capture.add_argument("--cohort", metavar="C", help=t("cli.help.cohort"))
+    capture.add_argument("--structure", metavar="S", help=t("cli.help.structure"))
+    capture.add_argument("--session", metavar="K", choices=[k.value for k in SessionKind], help=t("cli.help.session"))
+    capture.add_argument("--kind", metavar="N", help=t("cli.help.kind"))
+
+    listing = command("list", cmd_list)
+    listing.add_argument("what", choices=["cohorts", "structures", "participants", "sessions"])
+    listing.add_argument("--cohort", metavar="C", help=t("cli.help.cohort"))
+
+    command("check", cmd_check)
+    return parser
+
+
+# --- helpers ---------------------------------------------------------------------
+
+
+def _workspace(args: argparse.Namespace) -> Workspace:
+    return Workspace(data_dir(args.data), read_only=args.read_only)
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _structure(store: CohortStore, query: str) -> Structure:
+    return match_one(query, store.records(Structure), name=lambda s: s.name, ident=lambda s: s.id, what="structure")
+
+
+def _session(store: CohortStore, kind: str, structure: Structure | None) -> Session:
+    sessions = [s for s in store.records(Session) if s.kind == kind]
+    if kind == SessionKind.BILAN:
+        if structure is None:
+            raise Fail(t("cli.error.bilan_needs_structure"))
+        sessions = [s for s in sessions if s.structure_id == structure.id]
+    if not sessions:
+        raise Fail(t("cli.error.no_session", kind=label(SessionKind(kind))))
+    return sessions[0]
+
+
+def _today_session(store: CohortStore, today: dt.date, structure: Structure | None) -> Session | None:
+    """The session held today, if any: where a capture with no --session goes."""
+    today_sessions = [s for s in store.records(Session) if s.date == today]
+    if structure is not None:
+        own = [s for s in today_sessions if s.structure_id in (None, structure.id)]
+        today_sessions = own or today_sessions
+    return today_sessions[0] if len(today_sessions) == 1 else None
+
+
+def _note_kind(text: str) -> NoteKind:
+    from facilitator.capture import kind_from_word
+
+    kind = kind_from_word(text)
+    if kind is None:
+        choices = ", ".join(k.value for k in NoteKind)
+        raise Fail(t("cli.error.bad_kind", kind=text, choices=choices))
+    return kind
+
+
+# --- commands --------------------------------------------------------------------
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    workspace = _workspace(args)
+    from screens.app import run
+
+    return run(workspace, cohort=None)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from facilitator.demo import build_demo
+
+    workspace = _workspace(args)
+    records = build_demo(dt.date.today())
+    name = next(r for r in records if isinstance(r, Cohort)).name
+    existing = [e for e in workspace.entries() if e.cohort is not None and e.name == name]
+    if existing:
+        store = workspace.open(existing[0].path)
+    else:
+        store = workspace.create(records)
+    if args.no_open:
+        _out(name)
+        return EXIT_OK
+    from screens.app import run
+
+    return run(workspace, cohort=store.path)
+
+
+def cmd_capture(args: argparse.Namespace) -> int:
+    from facilitator.capture import parse_capture
+
+    store = _workspace(args).find(args.cohort)
+    structures = store.records(Structure)
+    default_kind = _note_kind(args.kind) if args.kind else NoteKind.CONSTAT
+    draft = parse_capture(args.text, structures, default_kind=default_kind)
+    structure_id = draft.structure_id
+    if args.structure:
+        chosen = _structure(store, args.structure)
+        if structure_id not in (None, chosen.id):
+            raise Fail(t("cli.error.two_structures"))
+        structure_id = chosen.id
+    structure = next((s for s in structures if s.id == structure_id), None)
+    if args.session:
+        session: Session | None = _session(store, args.session, structure)
+    else:
+        session = _today_session(store, dt.date.today(), structure)
+    note = Note(
+        kind=draft.kind,
+        text=draft.text,
+        structure_id=structure_id,
+        session_id=session.id if session else None,
+        lever=draft.lever,
+        das=draft.das,
+        author=_author(),
+    )
+    store.put(note)
+    _out(note.id)
+    return EXIT_OK
+
+
+def _author() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    workspace = _workspace(args)
+    if args.what == "cohorts":
+        for entry in workspace.entries():
+            name = entry.name if entry.problem is None else t("cli.list.unreadable", path=entry.path.name)
+            _out(f"{entry.id}\t{name}")
+        return EXIT_OK
+    store = workspace.find(args.cohort)
+    structures = {s.id: s for s in store.records(Structure)}
+    if args.what == "structures":
+        for s in sorted(structures.values(), key=lambda s: s.name):
+            _out(f"{s.id}\t{s.name}")
+    elif args.what == "participants":
+        for p in sorted(store.records(Participant), key=lambda p: (p.name)):
+            structure = structures.get(p.structure_id)
+            _out(f"{p.id}\t{p.name}, {label(p.role)}, {structure.name if structure else '-'}")
+    else:
+        order = {k: i for i, k in enumerate(SESSION_ORDER)}
+        sessions = sorted(
+            store.records(Session), key=lambda s: (s.date or dt.date.max, order[s.kind])
+        )
+        for s in sessions:
+            when = s.date.isoformat() if s.date else t("cli.list.no_date")
+            structure = structures.get(s.structure_id or "")
+            _out(f"{s.id}\t{label(s.kind)}, {when}" + (f", {structure.name}" if structure else ""))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from facilitator.check import check_workspace
+
+    problems = check_workspace(_workspace(args).root)
+    for problem in problems:
+        sys.stdout.write(problem + "\n")
+    if problems:
+        return EXIT_PROBLEM
+    _out(t("cli.check.ok", path=str(_workspace(args).root)))
+    return EXIT_OK
+
+
+# --- entry point -------------------------------------------------------------------
+
+
+def _early_language(argv: Sequence[str]) -> str:
+    """The language, read before parsing so argparse's errors are in it too."""
+    explicit = None
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            explicit = argv[index + 1]
+        elif arg.startswith("--lang="):
+            explicit = arg.split("=", 1)[1]
+    try:
+        return resolve_language(explicit)
+    except UnknownLanguage:
+        return resolve_language(None) if explicit else "fr"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        set_language(_early_language(argv))
+    except UnknownLanguage:
+        set_language("fr")
+    _translate_argparse(_early_language(argv))
+    try:
+        args = build_parser().parse_args(argv)
+        if args.lang:
+            set_language(args.lang)
+        handler = getattr(args, "handler", cmd_open)
+        return handler(args)
+    except Fail as fail:
+        _err(fail.message)
+        return fail.code
+    except InvalidInput as error:
+        _err(error.message)
+        return EXIT_USAGE
+    except DamagedFile as error:
+        _err(error.message)
+        return EXIT_PROBLEM
+    except StoreError as error:
+        _err(error.message)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and closed: not an error for the person.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except OSError as error:
+        _err(t("cli.error.os", reason=error.strerror or str(error), path=str(error.filename or "")))
+        return EXIT_PROBLEM
+    except SystemExit as done:  # --help and --version
+        return int(done.code or 0)
+    except Exception as error:  # a bug: one sentence, the details only on request
+        if os.environ.get("FACILITATOR_DEBUG"):
+            raise
+        _err(t("cli.error.unexpected", error=f"{type(error).__name__}: {error}"))
+        return EXIT_PROBLEM
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"facilitator: {message}\n")
+
+
+__all__ = ["Path", "main"]

@@ -1,0 +1,151 @@
+"""The workspace: a folder holding one data file per cohort, its locks and backups.
+
+Where it is: ``--data DIR``, else ``$FACILITATOR_DATA``, else the user data
+directory platformdirs gives for ``facilitator``. Nothing is created until a
+command needs to write.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from facilitator.domain import Cohort, InvalidInput, Record
+from facilitator.files import Modes, ensure_dir
+from facilitator.i18n import t
+from facilitator.store import CohortStore, DamagedFile, ReadOnlyStore, StoreError
+
+T = TypeVar("T")
+
+
+def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("FACILITATOR_DATA")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("facilitator", appauthor=False))
+
+
+def fold(text: str) -> str:
+    """A name as compared: no accents, no case, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def match_one(
+    query: str,
+    items: Sequence[T],
+    *,
+    name: Callable[[T], str],
+    ident: Callable[[T], str],
+    what: str,
+) -> T:
+    """The one item whose name matches ``query`` (accents and case ignored) or
+    whose id starts with it.
+
+    An exact name wins over a prefix of a name; several candidates are an
+    error that lists them, so the person can type more.
+    """
+    wanted = fold(query)
+    what = t(f"workspace.what.{what}")
+    if not wanted:
+        raise InvalidInput("workspace.error.empty_query", what=what)
+    exact = [i for i in items if fold(name(i)) == wanted or ident(i) == query]
+    if len(exact) == 1:
+        return exact[0]
+    candidates = exact or [
+        i for i in items if fold(name(i)).startswith(wanted) or (len(query) >= 4 and ident(i).startswith(query))
+    ]
+    if not candidates:
+        candidates = [i for i in items if wanted in fold(name(i))]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise InvalidInput("workspace.error.no_match", what=what, query=query)
+    names = ", ".join(sorted(name(i) for i in candidates))
+    raise InvalidInput("workspace.error.ambiguous", what=what, query=query, names=names)
+
+
+@dataclass(frozen=True)
+class CohortEntry:
+    """A cohort file of the workspace, readable or not."""
+
+    path: Path
+    cohort: Cohort | None
+    problem: StoreError | None = None
+
+    @property
+    def name(self) -> str:
+        return self.cohort.name if self.cohort else self.path.name
+
+    @property
+    def id(self) -> str:
+        return self.cohort.id if self.cohort else self.path.stem
+
+
+class Workspace:
+    def __init__(self, root: Path, *, read_only: bool = False) -> None:
+        self.root = root
+        self.read_only = read_only
+
+    @property
+    def modes(self) -> Modes:
+        return Modes.for_workspace(self.root)
+
+    def cohort_files(self) -> list[Path]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p for p in self.root.glob("*.json") if not p.name.startswith("."))
+
+    def open(self, path: Path) -> CohortStore:
+        return CohortStore(path, read_only=self.read_only, modes=self.modes)
+
+    def entries(self) -> list[CohortEntry]:
+        """Every cohort file, with its cohort or the problem that keeps it unread."""
+        entries = []
+        for path in self.cohort_files():
+            store = self.open(path)
+            try:
+                cohorts = store.records(Cohort)
+            except StoreError as problem:
+                entries.append(CohortEntry(path, None, problem))
+                continue
+            entries.append(CohortEntry(path, cohorts[0] if cohorts else None))
+        return entries
+
+    def find(self, query: str | None) -> CohortStore:
+        """The cohort named (or id-prefixed) by ``query``; the only one if None."""
+        entries = self.entries()
+        readable = [e for e in entries if e.cohort is not None]
+        if query is None:
+            if len(entries) == 1 and entries[0].problem is not None:
+                raise entries[0].problem
+            if not readable:
+                raise InvalidInput("workspace.error.no_cohort", path=str(self.root))
+            active = [e for e in readable if e.cohort and not e.cohort.archived]
+            pool = active if len(active) == 1 else readable
+            if len(pool) > 1:
+                names = ", ".join(e.name for e in pool)
+                raise InvalidInput("workspace.error.which_cohort", names=names)
+            return self.open(pool[0].path)
+        entry = match_one(query, readable, name=lambda e: e.name, ident=lambda e: e.id, what="cohort")
+        return self.open(entry.path)
+
+    def create(self, records: Sequence[Record]) -> CohortStore:
+        """A new cohort file named by the cohort's id."""
+        if self.read_only:
+            raise ReadOnlyStore()
+        cohort = next(r for r in records if isinstance(r, Cohort))
+        ensure_dir(self.root, self.modes)
+        return CohortStore.create(self.root / f"{cohort.id}.json", records, modes=self.modes)
+
+
+__all__ = ["CohortEntry", "DamagedFile", "Workspace", "data_dir", "fold", "match_one"]
