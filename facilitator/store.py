@@ -273,7 +273,7 @@ class CohortStore:
         self._journal_lines = 0
         self._journal_needs_trim = False  # a torn tail or stale lines to cut before appending
         self._needs_compaction = False  # after a migration, write the new schema
-        self._swept = False
+        self._housekept = False
         self._backed_up = False
         self.version = 0  # bumped whenever the in-memory state changes
         self._decoded: dict[str, tuple[int, list[Any]]] = {}
@@ -356,7 +356,6 @@ class CohortStore:
             return
         with self._locked():
             self._reload_locked()
-            self._sweep_once()
             self._backup_if_due()
             try:
                 self._append_locked(ops)
@@ -443,7 +442,8 @@ class CohortStore:
             except Timeout:
                 raise StoreBusy(self.path) from None
             try:
-                tighten(self.lock_path, self.modes.file)
+                if not self._housekept and not self.read_only:
+                    self._housekeeping()
                 yield
             finally:
                 self._file_lock.release()
@@ -596,12 +596,17 @@ class CohortStore:
         except (OSError, ValueError):
             return self.generation
 
-    def _sweep_once(self) -> None:
-        if not self._swept:
-            sweep_temp_files(self.path.parent, self.path.name)
-            if self.backup_dir.is_dir():
-                sweep_temp_files(self.backup_dir, "")
-            self._swept = True
+    def _housekeeping(self) -> None:
+        """Once per process, under the lock: sweep orphan temporary files left by
+        a killed writer, and take back any permission a file should not have."""
+        sweep_temp_files(self.path.parent, self.path.name)
+        if self.backup_dir.is_dir():
+            sweep_temp_files(self.backup_dir, "")
+        for folder in (self.path.parent, self.backup_dir.parent, self.backup_dir):
+            tighten(folder, self.modes.dir)
+        for path in (self.path, self.journal_path, self.lock_path, *self.backup_dir.glob("*")):
+            tighten(path, self.modes.file)
+        self._housekept = True
 
     def _backup_if_due(self, force: bool = False) -> None:
         """Keep a backup before the first write of a process and before compactions."""
@@ -614,6 +619,7 @@ class CohortStore:
         self._backup_locked()
 
     def _backup_locked(self) -> Path:
+        ensure_dir(self.backup_dir.parent, self.modes)
         ensure_dir(self.backup_dir, self.modes)
         target = self.backup_dir / f"{arrow.utcnow().format('YYYYMMDDTHHmmssSSSSSS')}.json"
         AtomicJSONStorage(target, self.modes).write(to_tinydb(self._tables, self._meta))
@@ -623,6 +629,7 @@ class CohortStore:
 
     def _backup_current_bytes(self) -> Path:
         """Keep the current files as they are, even unreadable, before a restore."""
+        ensure_dir(self.backup_dir.parent, self.modes)
         ensure_dir(self.backup_dir, self.modes)
         try:
             self._reload_locked()
