@@ -1,0 +1,80 @@
+"""Every word on screen comes from the catalogues, and both languages are complete."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from facilitator.i18n import LANGUAGES, catalogue, t
+from tests.conftest import ROOT
+
+# Calls whose string arguments reach the screen or the terminal.
+TEXT_CALLS = {
+    "Static", "Label", "Button", "Binding", "notify", "Option", "Input", "Header", "Checkbox",
+    "RadioButton", "Digits", "Markdown", "TabPane", "Tab", "add_column", "add_columns", "add_row",
+    "Fail", "_out", "_err", "InvalidInput", "update", "Text", "Panel", "Table", "Rule",
+}
+TEXT_KEYWORDS = {"label", "description", "title", "placeholder", "tooltip", "message", "prompt"}
+# Literals that are not words: ids, CSS classes, key names, markup, separators.
+NOT_WORDS = re.compile(r"^[\s\W\d_]*$|^[a-z0-9_.:+#-]+$|^\{.*\}$")
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_catalogues_hold_the_same_keys_and_placeholders() -> None:
+    fr, en = catalogue("fr"), catalogue("en")
+    assert set(fr) == set(en), set(fr) ^ set(en)
+    for key in fr:
+        assert placeholders(fr[key]) == placeholders(en[key]), key
+        assert fr[key].strip() and en[key].strip(), key
+
+
+def python_files() -> list[Path]:
+    return sorted([*ROOT.joinpath("facilitator").rglob("*.py"), *ROOT.joinpath("screens").rglob("*.py")])
+
+
+def call_name(node: ast.Call) -> str:
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+@pytest.mark.parametrize("path", python_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_text_bypasses_the_catalogues(path: Path) -> None:
+    offenders = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call) or call_name(node) not in TEXT_CALLS:
+            continue
+        args = [*node.args, *(k.value for k in node.keywords if k.arg in TEXT_KEYWORDS)]
+        for arg in args:
+            literals = [arg] if isinstance(arg, ast.Constant) else [
+                v for v in getattr(arg, "values", []) if isinstance(v, ast.Constant)
+            ]
+            for literal in literals:
+                if isinstance(literal.value, str) and not NOT_WORDS.match(literal.value):
+                    offenders.append(f"line {literal.lineno}: {literal.value!r}")
+    assert not offenders, offenders
+
+
+def test_every_key_used_in_code_exists() -> None:
+    known = set(catalogue("fr"))
+    missing = []
+    for path in python_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and call_name(node) in {"t", "InvalidInput", "StoreError"} and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str) and "." in first.value:
+                    if first.value not in known:
+                        missing.append(f"{path.name}: {first.value}")
+    assert not missing, missing
+
+
+def test_english_is_used_when_asked() -> None:
+    assert t("domain.lever.ressources-financieres", "en") == "financial resources"
+    assert t("domain.lever.ressources-financieres") == "ressources financières"
+    assert LANGUAGES == ("fr", "en")
