@@ -1,0 +1,148 @@
+"""The command line as facilitators script it: real processes on real files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from facilitator import __version__
+from facilitator.domain import Lever, Note, NoteKind, Structure
+from facilitator.store import CohortStore
+from facilitator.workspace import Workspace
+from tests.conftest import ROOT, run_cli
+
+
+def all_bytes(folder: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file() and p.suffix != ".lock"}
+
+
+def assert_one_sentence_error(stderr: str) -> None:
+    assert "Traceback" not in stderr
+    lines = stderr.strip().splitlines()
+    assert 1 <= len(lines) <= 2, stderr
+    assert lines[0].startswith("facilitator: ")
+
+
+def test_version(tmp_path: Path) -> None:
+    done = run_cli("--version", data=tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"facilitator {__version__}"
+
+
+def test_demo_is_created_once_and_listed(tmp_path: Path) -> None:
+    first = run_cli("demo", "--no-open", data=tmp_path)
+    assert first.returncode == 0, first.stderr
+    name = first.stdout.strip()
+    assert name
+    second = run_cli("demo", "--no-open", data=tmp_path)
+    assert second.stdout.strip() == name
+    cohorts = run_cli("list", "cohorts", data=tmp_path).stdout.splitlines()
+    assert len(cohorts) == 1 and cohorts[0].split("\t")[1] == name
+    structures = run_cli("list", "structures", data=tmp_path).stdout.splitlines()
+    assert 6 <= len(structures) <= 8
+    assert all(len(line.split("\t")) == 2 for line in structures)
+    sessions = run_cli("list", "sessions", data=tmp_path).stdout
+    assert "État des lieux" in sessions and "Bilan" in sessions
+
+
+def test_capture_prints_the_id_of_a_durable_note(small_cohort: CohortStore, workspace: Workspace) -> None:
+    done = run_cli("capture", "frein: @jardins #finances une seule subvention", data=workspace.root)
+    assert done.returncode == 0, done.stderr
+    note_id = done.stdout.strip()
+    note = CohortStore(small_cohort.path).get(Note, note_id)
+    assert note is not None
+    jardins = next(s for s in small_cohort.records(Structure) if s.name.startswith("Les Jardins"))
+    assert (note.kind, note.structure_id, note.lever) == (NoteKind.OBSTACLE, jardins.id, Lever.FINANCIAL)
+    assert "subvention" in note.text and "#" not in note.text
+
+
+def test_capture_options_after_the_subcommand(small_cohort: CohortStore, workspace: Workspace) -> None:
+    done = run_cli(
+        "capture", "les bénévoles s'essoufflent", "--structure", "velo", "--kind", "constat", "--lang", "en",
+        data=workspace.root,
+    )
+    assert done.returncode == 0, done.stderr
+    note = CohortStore(small_cohort.path).get(Note, done.stdout.strip())
+    assert note is not None and note.kind == NoteKind.CONSTAT
+    assert CohortStore(small_cohort.path).get(Structure, note.structure_id or "") is not None
+
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["capture", "   "], "vide"),
+        (["capture", "constat: @inconnue texte"], "inconnue"),
+        (["capture", "texte", "--cohort", "nulle part"], "nulle part"),
+        (["capture", "texte", "--session", "bilan"], "structure"),
+        (["capture", "texte", "--kind", "nimporte"], "nimporte"),
+        (["capture"], "TEXT"),
+        (["nonsense"], "nonsense"),
+    ],
+)
+def test_bad_input_is_one_sentence_exit_2_and_changes_nothing(
+    small_cohort: CohortStore, workspace: Workspace, args: list[str], words: str
+) -> None:
+    before = all_bytes(workspace.root)
+    done = run_cli(*args, data=workspace.root)
+    assert done.returncode == 2, done
+    assert_one_sentence_error(done.stderr)
+    assert words in done.stderr
+    assert all_bytes(workspace.root) == before
+
+
+def test_errors_follow_the_language(small_cohort: CohortStore, workspace: Workspace) -> None:
+    french = run_cli("capture", "  ", data=workspace.root)
+    english = run_cli("capture", "  ", "--lang", "en", data=workspace.root)
+    assert french.stderr != english.stderr
+    assert "empty" in english.stderr.lower()
+
+
+def test_read_only_refuses_to_write(small_cohort: CohortStore, workspace: Workspace) -> None:
+    before = all_bytes(workspace.root)
+    done = run_cli("--read-only", "capture", "constat: rien", data=workspace.root)
+    assert done.returncode == 1
+    assert_one_sentence_error(done.stderr)
+    assert "lecture seule" in done.stderr
+    assert all_bytes(workspace.root) == before
+
+
+def test_check_reports_a_damaged_file_and_leaves_it_alone(small_cohort: CohortStore, workspace: Workspace) -> None:
+    small_cohort.put(Note(text="n"))
+    small_cohort.backup()
+    ok = run_cli("check", data=workspace.root)
+    assert ok.returncode == 0, ok.stdout
+    small_cohort.path.write_bytes(b"{ not json")
+    before = all_bytes(workspace.root)
+    damaged = run_cli("check", data=workspace.root)
+    assert damaged.returncode == 1
+    assert small_cohort.path.name in damaged.stdout
+    assert "backups" in damaged.stdout  # where the newest good backup is
+    assert all_bytes(workspace.root) == before
+    # Other commands refuse the damaged file without touching it either.
+    capture = run_cli("capture", "constat: x", data=workspace.root)
+    assert capture.returncode == 1
+    assert all_bytes(workspace.root) == before
+
+
+def test_list_participants_shows_role_and_structure(small_cohort: CohortStore, workspace: Workspace) -> None:
+    lines = run_cli("list", "participants", data=workspace.root).stdout.splitlines()
+    assert any(line.endswith("Paul Morel, président·e, Les Jardins du Lien") for line in lines)
+
+
+def test_data_folder_from_the_environment(small_cohort: CohortStore, workspace: Workspace) -> None:
+    env = {**os.environ, "FACILITATOR_DATA": str(workspace.root), "FACILITATOR_LANG": "en"}
+    done = subprocess.run(
+        [sys.executable, "-m", "facilitator", "list", "structures"], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    assert "Vélo-École de Crest" in done.stdout
+
+
+def test_an_empty_workspace_says_what_to_do(tmp_path: Path) -> None:
+    done = run_cli("list", "structures", data=tmp_path / "empty")
+    assert done.returncode == 2
+    assert_one_sentence_error(done.stderr)
+    assert "facilitator demo" in done.stderr
