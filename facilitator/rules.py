@@ -1,0 +1,409 @@
+"""The guidance's recommendations, checked against a cohort: findings, never refusals.
+
+The fiche « Organiser un accompagnement collectif sur le modèle socio-économique »
+states preferences (« idéalement 8 structures maximum », « de préférence depuis 3 ans
+minimum »), not laws: a consultant may knowingly run a group of nine, or take in a young
+association. So nothing here raises or blocks; :func:`findings` returns what a screen
+shows and a person weighs, each with a sentence saying what is off and one saying what
+to do about it.
+
+Every rule is a row of :data:`RULES`, so a screen can list what is checked without
+running anything. The function is pure: the caller passes ``today``, and the same data
+always gives the same findings in the same order.
+
+Two reading choices, made here once:
+
+* A structure's age is judged at the **programme start** (the earliest of
+  ``Cohort.start_date`` and the first dated session), and at ``today`` only while no
+  programme date is known. Eligibility is a question asked when a structure joins;
+  judged at ``today``, a finding would vanish mid-programme on the structure's
+  birthday, and reviewing a past cohort would give different answers each year.
+* Durations are in **calendar months**: a programme from 1 January to 1 May lasts
+  exactly 4 months and is fine, to 30 April it lasts 3 months and 30 days and is too
+  short; to 1 June it lasts 5 months and is fine, to 2 June it is too long. Adding a
+  month to the 31st lands on the last day of a shorter month (31 January + 1 month is
+  28 or 29 February), as people count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar
+
+from facilitator.domain import (
+    SESSION_ORDER,
+    Cohort,
+    Participant,
+    Session,
+    SessionKind,
+    Structure,
+)
+from facilitator.i18n import language, t
+
+MAX_STRUCTURES = 8
+"""« Idéalement 8 structures maximum »."""
+
+MIN_STRUCTURE_AGE_YEARS = 3
+"""« De préférence depuis 3 ans minimum »."""
+
+MIN_CONSULTANT_DAYS_FOR_MAX = 10.0
+"""Below 10 consultant days for 8 structures the results « n'ont pas été concluants »."""
+
+MIN_PROGRAMME_MONTHS = 4
+MAX_PROGRAMME_MONTHS = 5
+"""« La durée totale pour ce type d'accompagnement est estimée à 4 / 5 mois »."""
+
+
+class Severity(StrEnum):
+    """How much a finding matters: a departure from the guidance, or a gap to fill."""
+
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        return t(f"rules.severity.{self.value}")
+
+
+class Scope(StrEnum):
+    """What a rule looks at: the whole cohort, or each structure in turn."""
+
+    COHORT = "cohort"
+    STRUCTURE = "structure"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the guidance would question, in the language current when found.
+
+    ``subject_id`` is the id of the structure concerned, or of the cohort for
+    cohort-level findings, so a screen can jump to it.
+    """
+
+    code: str
+    severity: Severity
+    subject_id: str | None
+    message: str
+    advice: str
+
+
+# --- calendar arithmetic ------------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole calendar months, clamped to the end of shorter months.
+
+    Written out rather than borrowed so the boundary the rules rely on is visible:
+    31 January + 1 month is the last day of February.
+    """
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last_day))
+
+
+def months_and_days(start: dt.date, end: dt.date) -> tuple[int, int]:
+    """The span from ``start`` to ``end`` as whole months plus leftover days."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    while months > 0 and add_months(start, months) > end:
+        months -= 1
+    months = max(months, 0)
+    return months, (end - add_months(start, months)).days
+
+
+# --- the programme's dates ----------------------------------------------------------
+
+
+def programme_start(cohort: Cohort, sessions: Iterable[Session]) -> dt.date | None:
+    """The earliest known date of the programme: its start date or its first session."""
+    dates = [s.date for s in sessions if s.date is not None]
+    if cohort.start_date is not None:
+        dates.append(cohort.start_date)
+    return min(dates, default=None)
+
+
+@dataclass(frozen=True)
+class ProgrammeSpan:
+    """From the programme start to its latest dated session.
+
+    ``settled`` says both ends are final: the start is set on the cohort or every
+    session of the earliest stage has a date, and every bilan has a date. Until then
+    the span is only a lower bound on the real one: enough to say a programme is too
+    long, not that it is too short.
+    """
+
+    start: dt.date
+    end: dt.date
+    settled: bool
+
+
+def programme_span(cohort: Cohort, sessions: Iterable[Session]) -> ProgrammeSpan | None:
+    """The programme's known span, or ``None`` while no session has a date."""
+    sessions = list(sessions)
+    dated = [s.date for s in sessions if s.date is not None]
+    start = programme_start(cohort, sessions)
+    if not dated or start is None:
+        return None
+    stages = [s.kind for s in sessions]
+    first_stage = min(stages, key=SESSION_ORDER.index)
+    start_settled = cohort.start_date is not None or all(
+        s.date is not None for s in sessions if s.kind == first_stage
+    )
+    bilans = [s for s in sessions if s.kind == SessionKind.BILAN]
+    end_settled = bool(bilans) and all(s.date is not None for s in bilans)
+    return ProgrammeSpan(start=start, end=max(dated), settled=start_settled and end_settled)
+
+
+# --- wording helpers ----------------------------------------------------------------
+
+
+def _number(value: float) -> str:
+    """A count of days as people write it: ``10``, ``9,5``, ``6,25`` (``9.5`` in English)."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", t("rules.decimal_separator"))
+
+
+def _quantity(unit: str, value: float) -> str:
+    """``value`` with its unit, singular or plural as the language wants.
+
+    French keeps the singular below 2 (« 0 jour », « 1,5 jour »); English only for 1.
+    """
+    singular = value < 2 if language() == "fr" else value == 1
+    return t(f"rules.unit.{unit}.{'one' if singular else 'other'}", count=_number(value))
+
+
+def _date(day: dt.date) -> str:
+    return day.strftime(t("rules.date_format"))
+
+
+def _duration(start: dt.date, end: dt.date) -> str:
+    months, days = months_and_days(start, end)
+    if months and days:
+        return t(
+            "rules.duration.months_and_days",
+            months=_quantity("month", months),
+            days=_quantity("day", days),
+        )
+    if months:
+        return _quantity("month", months)
+    return _quantity("day", days)
+
+
+# --- the rules ----------------------------------------------------------------------
+
+Values = Mapping[str, object]
+"""The placeholders of a finding's message and advice; ``None`` means nothing found."""
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What every check needs, worked out once per call."""
+
+    cohort: Cohort
+    structures: tuple[Structure, ...]
+    with_governance: frozenset[str]
+    span: ProgrammeSpan | None
+    age_reference: dt.date
+    age_reference_is_start: bool
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One recommendation of the guidance; its words are ``rules.<code>.*``."""
+
+    SCOPE: ClassVar[Scope]
+    code: str
+    severity: Severity
+
+    @property
+    def scope(self) -> Scope:
+        return self.SCOPE
+
+    @property
+    def title(self) -> str:
+        return t(f"rules.{self.code}.title")
+
+
+@dataclass(frozen=True)
+class CohortRule(Rule):
+    SCOPE: ClassVar[Scope] = Scope.COHORT
+    check: Callable[[_Facts], Values | None]
+
+
+@dataclass(frozen=True)
+class StructureRule(Rule):
+    SCOPE: ClassVar[Scope] = Scope.STRUCTURE
+    check: Callable[[_Facts, Structure], Values | None]
+
+
+def _too_many_structures(facts: _Facts) -> Values | None:
+    count = len(facts.structures)
+    return {"count": count} if count > MAX_STRUCTURES else None
+
+
+def _consultant_days(facts: _Facts) -> Values | None:
+    """10 days for 8 structures, pro rata: fewer structures need fewer days."""
+    count = len(facts.structures)
+    if count == 0:
+        return None
+    required = MIN_CONSULTANT_DAYS_FOR_MAX * count / MAX_STRUCTURES
+    budgeted = sum(c.days_budgeted for c in facts.cohort.consultants)
+    # Rounded so that days typed as 3.3 + 3.4 + 3.3 count as the 10 they are.
+    if round(budgeted, 6) >= required:
+        return None
+    return {
+        "budgeted": _quantity("day", budgeted),
+        "required": _quantity("day", required),
+        "structures": _quantity("structure", count),
+    }
+
+
+def _span_values(span: ProgrammeSpan) -> Values:
+    return {
+        "duration": _duration(span.start, span.end),
+        "start": _date(span.start),
+        "end": _date(span.end),
+    }
+
+
+def _programme_too_short(facts: _Facts) -> Values | None:
+    span = facts.span
+    if span is None or not span.settled:
+        return None
+    if span.end >= add_months(span.start, MIN_PROGRAMME_MONTHS):
+        return None
+    return _span_values(span)
+
+
+def _programme_too_long(facts: _Facts) -> Values | None:
+    # An unsettled span only grows as dates are filled in, so it may already be too long.
+    span = facts.span
+    if span is None or span.end <= add_months(span.start, MAX_PROGRAMME_MONTHS):
+        return None
+    return _span_values(span)
+
+
+def _creation_unknown(facts: _Facts, structure: Structure) -> Values | None:
+    return {"name": structure.name} if structure.created is None else None
+
+
+def _too_young(facts: _Facts, structure: Structure) -> Values | None:
+    created = structure.created
+    if created is None:
+        return None
+    if add_months(created, 12 * MIN_STRUCTURE_AGE_YEARS) <= facts.age_reference:
+        return None
+    reference = "start" if facts.age_reference_is_start else "today"
+    return {
+        "name": structure.name,
+        "created": _date(created),
+        "reference": t(f"rules.reference.{reference}", date=_date(facts.age_reference)),
+    }
+
+
+def _not_employer(facts: _Facts, structure: Structure) -> Values | None:
+    return None if structure.employer else {"name": structure.name}
+
+
+def _not_general_interest(facts: _Facts, structure: Structure) -> Values | None:
+    return None if structure.general_interest else {"name": structure.name}
+
+
+def _no_governance(facts: _Facts, structure: Structure) -> Values | None:
+    return None if structure.id in facts.with_governance else {"name": structure.name}
+
+
+COHORT_RULES: tuple[CohortRule, ...] = (
+    CohortRule("too-many-structures", Severity.WARNING, _too_many_structures),
+    CohortRule("consultant-days", Severity.WARNING, _consultant_days),
+    CohortRule("programme-too-short", Severity.WARNING, _programme_too_short),
+    CohortRule("programme-too-long", Severity.WARNING, _programme_too_long),
+)
+STRUCTURE_RULES: tuple[StructureRule, ...] = (
+    StructureRule("structure-creation-unknown", Severity.INFO, _creation_unknown),
+    StructureRule("structure-too-young", Severity.WARNING, _too_young),
+    StructureRule("structure-not-employer", Severity.WARNING, _not_employer),
+    StructureRule("structure-not-general-interest", Severity.WARNING, _not_general_interest),
+    StructureRule("structure-no-governance", Severity.WARNING, _no_governance),
+)
+RULES: tuple[Rule, ...] = (*COHORT_RULES, *STRUCTURE_RULES)
+"""Every rule, in the order their findings are listed."""
+
+
+def rule(code: str) -> Rule:
+    """The rule behind a finding's ``code``."""
+    for candidate in RULES:
+        if candidate.code == code:
+            return candidate
+    raise KeyError(code)
+
+
+def _finding(found: Rule, subject_id: str | None, values: Values) -> Finding:
+    return Finding(
+        code=found.code,
+        severity=found.severity,
+        subject_id=subject_id,
+        message=t(f"rules.{found.code}.message", **values),
+        advice=t(f"rules.{found.code}.advice", **values),
+    )
+
+
+def _sort_key(structure: Structure) -> tuple[str, str]:
+    """Name order as a reader expects it: case and accents ignored (« École » near « Ecole »)."""
+    plain = unicodedata.normalize("NFKD", structure.name)
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return plain.casefold(), structure.id
+
+
+def is_governance(participant: Participant) -> bool:
+    """Whether a participant speaks for the governance (board or bureau).
+
+    The flag is what the guidance asks about; a governance role counts too, so a
+    président·e whose flag was left unticked does not make the rule cry wolf.
+    """
+    return participant.governance or participant.role.is_governance
+
+
+def findings(
+    cohort: Cohort,
+    structures: Iterable[Structure],
+    participants: Iterable[Participant],
+    sessions: Iterable[Session],
+    *,
+    today: dt.date,
+) -> list[Finding]:
+    """Everything the guidance would question in this cohort, as of ``today``.
+
+    Cohort-level findings come first, in :data:`RULES` order, then each structure's
+    in name order. ``structures``, ``participants`` and ``sessions`` are those of the
+    cohort (one workspace file holds one cohort); participants of other structures are
+    ignored.
+    """
+    ordered = tuple(sorted(structures, key=_sort_key))
+    sessions = list(sessions)
+    start = programme_start(cohort, sessions)
+    facts = _Facts(
+        cohort=cohort,
+        structures=ordered,
+        with_governance=frozenset(p.structure_id for p in participants if is_governance(p)),
+        span=programme_span(cohort, sessions),
+        age_reference=start if start is not None else today,
+        age_reference_is_start=start is not None,
+    )
+    found: list[Finding] = []
+    for cohort_rule in COHORT_RULES:
+        values = cohort_rule.check(facts)
+        if values is not None:
+            found.append(_finding(cohort_rule, cohort.id, values))
+    for structure in ordered:
+        for structure_rule in STRUCTURE_RULES:
+            values = structure_rule.check(facts, structure)
+            if values is not None:
+                found.append(_finding(structure_rule, structure.id, values))
+    return found
