@@ -1,0 +1,104 @@
+"""Records keep their meaning through the disk, and bad input says what is wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import arrow
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from facilitator.domain import (
+    RECORD_TYPES,
+    AgendaItem,
+    Attendance,
+    ClockEvent,
+    Cohort,
+    Consultant,
+    InvalidInput,
+    Lever,
+    Note,
+    NoteKind,
+    Participant,
+    PreparatoryTask,
+    Record,
+    Role,
+    Session,
+    SessionKind,
+    Structure,
+    parse_date,
+    parse_time,
+    require_minutes,
+    require_name,
+)
+
+EXAMPLES: list[Record] = [
+    Cohort(name="C", consultants=[Consultant(name="A", days_budgeted=11, days_spent=2.5)], start_date=dt.date(2026, 9, 1)),
+    Structure(name="S", created=dt.date(2001, 5, 4), das=["a", "b"]),
+    Participant(structure_id="s", name="P", role=Role.TREASURER, governance=True),
+    Session(
+        kind=SessionKind.BILAN,
+        date=dt.date(2027, 1, 12),
+        start_time=dt.time(9, 30),
+        structure_id="s",
+        agenda=[AgendaItem(title="Accueil", minutes=10, fixed_time=dt.time(12, 30))],
+    ),
+    Attendance(id=Attendance.key("x", "y"), session_id="x", participant_id="y"),
+    Note(text="t", kind=NoteKind.MIRROR, lever=Lever.ALLIANCES, edited=arrow.get("2026-11-02T10:00:00+00:00")),
+    PreparatoryTask(structure_id="s", title="Compléter la fiche", before=SessionKind.EVOLUTION, due=dt.date(2026, 12, 1)),
+    ClockEvent(session_id="x", action="extend", minutes=5),
+]
+
+
+def test_every_record_type_has_an_example() -> None:
+    assert {type(r) for r in EXAMPLES} == set(RECORD_TYPES)
+
+
+@pytest.mark.parametrize("record", EXAMPLES, ids=lambda r: type(r).__name__)
+def test_records_round_trip_through_their_documents(record: Record) -> None:
+    assert type(record).from_doc(record.to_doc()) == record
+
+
+def test_unknown_fields_from_a_newer_file_are_ignored() -> None:
+    doc = {**Structure(name="S").to_doc(), "future_field": 1}
+    assert Structure.from_doc(doc).name == "S"
+
+
+@given(st.text(min_size=1, max_size=200))
+def test_note_text_round_trips(text: str) -> None:
+    note = Note(text=text)
+    assert Note.from_doc(note.to_doc()).text == text
+
+
+@pytest.mark.parametrize("typed,expected", [("2026-03-14", dt.date(2026, 3, 14)), (" 14/03/2026 ", dt.date(2026, 3, 14))])
+def test_dates_in_both_usual_forms(typed: str, expected: dt.date) -> None:
+    assert parse_date(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["2026-02-30", "31/04/2026", "demain", ""])
+def test_impossible_dates_say_how_to_write_one(typed: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_date(typed, field="created")
+    assert caught.value.field == "created"
+    assert "AAAA-MM-JJ" in caught.value.message
+
+
+@pytest.mark.parametrize("typed,expected", [("9h30", dt.time(9, 30)), ("14h", dt.time(14, 0)), ("08:05", dt.time(8, 5))])
+def test_clock_times(typed: str, expected: dt.time) -> None:
+    assert parse_time(typed) == expected
+
+
+def test_bad_time_empty_name_negative_duration() -> None:
+    with pytest.raises(InvalidInput, match="HH:MM"):
+        parse_time("25:00")
+    with pytest.raises(InvalidInput, match="vide"):
+        require_name("   ")
+    assert require_name("  Les   Jardins ") == "Les Jardins"
+    with pytest.raises(InvalidInput, match="négative"):
+        require_minutes(-5)
+
+
+def test_governance_roles() -> None:
+    assert Role.PRESIDENT.is_governance and Role.BOARD_MEMBER.is_governance
+    assert not Role.DIRECTOR.is_governance and not Role.OTHER.is_governance
