@@ -1,0 +1,433 @@
+"""Agenda templates, planning and editing: a session's timed plan, before any clock runs.
+
+A template (``data/templates/<name>.json``) is the guidance turned into timed items;
+``instantiate`` turns it into the ``AgendaItem`` list a session keeps, with one
+round-table slot per structure of the cohort. ``plan`` lays the items on the clock.
+Every editing helper returns a new list, so the screen can show a change before it
+is saved and an undo is just the previous list.
+
+Clock times here are minutes of the session's day (``dt.time`` at the edges); the
+live clock, with real instants, is ``facilitator.clock``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from typing import Any
+
+from facilitator.domain import (
+    AgendaItem,
+    InvalidInput,
+    SessionKind,
+    Structure,
+    require_minutes,
+)
+from facilitator.i18n import t
+from facilitator.resources import load_json
+
+MAX_ITEM_MINUTES = 8 * 60
+"""One item longer than a working day is a typo (``900`` for ``90``), not a plan."""
+
+
+class ItemKind(StrEnum):
+    """How the group works during an item; the screen shows it and the exports too."""
+
+    THEORY = "theory"
+    ROUND_TABLE = "round-table"
+    SUB_GROUPS = "sub-groups"
+    PLENARY = "plenary"
+    BREAK = "break"
+    INDIVIDUAL = "individual"
+
+
+def kind_label(kind: str, lang: str | None = None) -> str:
+    return t(f"agenda.kind.{kind}", lang)
+
+
+# --- templates ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateItem:
+    """One line of a template. A ``per_structure`` item's minutes are per slot."""
+
+    key: str
+    minutes: int
+    min_minutes: int
+    kind: ItemKind
+    per_structure: bool = False
+    fixed_time: dt.time | None = None
+
+
+@dataclass(frozen=True)
+class Template:
+    """A session's agenda as the guidance suggests it, in one variant.
+
+    ``end`` is the fixed end of day of the full-day variants (``None`` when the
+    session simply ends after its last item).
+    """
+
+    name: str
+    session: SessionKind
+    variant: str
+    start: dt.time
+    end: dt.time | None
+    items: tuple[TemplateItem, ...]
+
+    def label(self, lang: str | None = None) -> str:
+        """What a person picks from: the session's name and the variant."""
+        return t(
+            "agenda.template",
+            lang,
+            session=t(f"domain.sessionkind.{self.session.value}", lang),
+            variant=t(f"agenda.variant.{self.variant}", lang),
+        )
+
+
+@cache
+def _index() -> dict[SessionKind, tuple[str, ...]]:
+    """Template names by session kind, the default variant first.
+
+    An index file rather than a directory listing keeps all data access to
+    ``resources.load_json`` and makes the default variant an explicit choice.
+    """
+    raw: dict[str, list[str]] = load_json("templates", "index.json")
+    return {SessionKind(kind): tuple(names) for kind, names in raw.items()}
+
+
+def template_names(kind: SessionKind | None = None) -> list[str]:
+    index = _index()
+    kinds = [kind] if kind is not None else list(index)
+    return [name for k in kinds for name in index.get(k, ())]
+
+
+@cache
+def load_template(name: str) -> Template:
+    """The template called ``name``; an unknown name is bad input (it may come from the CLI)."""
+    if name not in template_names():
+        raise InvalidInput("agenda.error.unknown_template", "template", value=name)
+    return _parse_template(name, load_json("templates", f"{name}.json"))
+
+
+def templates(kind: SessionKind) -> list[Template]:
+    """The variants offered for a kind of session, the default first."""
+    return [load_template(name) for name in template_names(kind)]
+
+
+def default_template(kind: SessionKind) -> Template:
+    return templates(kind)[0]
+
+
+_TEMPLATE_ITEM_FIELDS = {"key", "minutes", "min_minutes", "kind", "per_structure", "fixed_time"}
+
+
+def _parse_template(name: str, doc: dict[str, Any]) -> Template:
+    """Check a shipped template strictly: a mistake there is ours, so it fails loudly."""
+
+    def fail(why: str) -> ValueError:
+        return ValueError(f"agenda template {name!r}: {why}")
+
+    items: list[TemplateItem] = []
+    for raw in doc.get("items", []):
+        unknown = set(raw) - _TEMPLATE_ITEM_FIELDS
+        if unknown:
+            raise fail(f"unknown fields {sorted(unknown)}")
+        minutes, minimum = int(raw["minutes"]), int(raw.get("min_minutes", raw["minutes"]))
+        if not 0 <= minimum <= minutes <= MAX_ITEM_MINUTES:
+            raise fail(f"{raw['key']!r}: need 0 <= min_minutes <= minutes <= {MAX_ITEM_MINUTES}")
+        fixed = raw.get("fixed_time")
+        items.append(
+            TemplateItem(
+                key=str(raw["key"]),
+                minutes=minutes,
+                min_minutes=minimum,
+                kind=ItemKind(raw["kind"]),
+                per_structure=bool(raw.get("per_structure", False)),
+                fixed_time=dt.time.fromisoformat(fixed) if fixed else None,
+            )
+        )
+    if not items:
+        raise fail("no items")
+    end = doc.get("end")
+    return Template(
+        name=name,
+        session=SessionKind(doc["session"]),
+        variant=str(doc["variant"]),
+        start=dt.time.fromisoformat(doc["start"]),
+        end=dt.time.fromisoformat(end) if end else None,
+        items=tuple(items),
+    )
+
+
+def instantiate(template: Template, structures: Sequence[Structure]) -> list[AgendaItem]:
+    """The template as a session's own agenda, for these structures, in their order.
+
+    A per-structure item becomes one slot per structure (``structure_id`` set, the
+    template's per-slot minutes). With no structure yet, one unassigned slot is kept
+    so the round table stays visible in the plan and its time is counted.
+    """
+    agenda: list[AgendaItem] = []
+    for item in template.items:
+        owners: Sequence[str | None] = (
+            [s.id for s in structures] if item.per_structure and structures else [None]
+        )
+        agenda.extend(
+            AgendaItem(
+                key=item.key,
+                minutes=item.minutes,
+                min_minutes=item.min_minutes,
+                kind=item.kind.value,
+                per_structure=item.per_structure,
+                fixed_time=item.fixed_time,
+                structure_id=owner,
+            )
+            for owner in owners
+        )
+    return agenda
+
+
+# --- titles -------------------------------------------------------------------
+
+
+def item_title(
+    item: AgendaItem,
+    structure_names: Mapping[str, str] | None = None,
+    lang: str | None = None,
+) -> str:
+    """The title to show: the facilitator's own wording, else the template's.
+
+    A structure's slot adds the structure's name, looked up at display time so a
+    renamed structure is shown by its new name; a slot whose structure is gone
+    falls back to the plain title rather than showing an id.
+    """
+    if item.title:
+        return item.title
+    base = t(f"agenda.item.{item.key}" if item.key else "agenda.item.untitled", lang)
+    name = (structure_names or {}).get(item.structure_id or "")
+    return t("agenda.slot", lang, title=base, structure=name) if name else base
+
+
+def minimum_warnings(
+    items: Sequence[AgendaItem],
+    structure_names: Mapping[str, str] | None = None,
+    lang: str | None = None,
+) -> list[str]:
+    """One sentence per item planned below its advised minimum.
+
+    Below the minimum is allowed (the facilitator knows the group, and a live
+    agenda must be squeezable), so it is flagged rather than refused.
+    """
+    return [
+        t(
+            "agenda.warning.below_minimum",
+            lang,
+            title=item_title(item, structure_names, lang),
+            minutes=item.minutes,
+            min=item.min_minutes,
+        )
+        for item in items
+        if item.minutes < item.min_minutes
+    ]
+
+
+# --- planning -------------------------------------------------------------------
+
+
+def minute_of_day(time: dt.time) -> int:
+    return time.hour * 60 + time.minute
+
+
+def clock_time(minute: int) -> dt.time:
+    """A minute of the session's day as a clock time (past midnight wraps around)."""
+    minute %= 24 * 60
+    return dt.time(minute // 60, minute % 60)
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    """An item placed on the clock.
+
+    Times are kept as minutes of the session's day so they can be compared and
+    subtracted (an evening session may run past 24:00); ``start``/``end`` are the
+    clock times to show. ``slack_before`` is only non-zero before a fixed time:
+    positive minutes of gap, or negative minutes by which the items before overrun it.
+    """
+
+    index: int
+    item: AgendaItem
+    start_minute: int
+    end_minute: int
+    slack_before: int = 0
+
+    @property
+    def start(self) -> dt.time:
+        return clock_time(self.start_minute)
+
+    @property
+    def end(self) -> dt.time:
+        return clock_time(self.end_minute)
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.item.minutes < self.item.min_minutes
+
+
+def plan(items: Sequence[AgendaItem], start: dt.time) -> list[PlannedItem]:
+    """Each item's start and end, one after the other from ``start``.
+
+    A fixed time holds: that item starts then, whatever came before, and the gap
+    (or the overrun) is shown on it as ``slack_before`` so the facilitator sees
+    where the day is too tight instead of a silently shifted lunch.
+    """
+    planned: list[PlannedItem] = []
+    cursor = minute_of_day(start)
+    for index, item in enumerate(items):
+        slack = 0
+        if item.fixed_time is not None:
+            fixed = minute_of_day(item.fixed_time)
+            slack, cursor = fixed - cursor, fixed
+        planned.append(PlannedItem(index, item, cursor, cursor + item.minutes, slack))
+        cursor += item.minutes
+    return planned
+
+
+def planned_minutes(items: Sequence[AgendaItem], start: dt.time) -> int:
+    """From the start to the end of the last item, slack before fixed times included."""
+    planned = plan(items, start)
+    return planned[-1].end_minute - minute_of_day(start) if planned else 0
+
+
+def end_time(items: Sequence[AgendaItem], start: dt.time) -> dt.time:
+    return clock_time(minute_of_day(start) + planned_minutes(items, start))
+
+
+def end_slack(items: Sequence[AgendaItem], start: dt.time, end: dt.time) -> int:
+    """Minutes left before a fixed end of day (negative: the plan runs past it)."""
+    return minute_of_day(end) - minute_of_day(start) - planned_minutes(items, start)
+
+
+# --- editing (each returns a new list) ----------------------------------------
+
+
+def _check_position(index: int, count: int) -> None:
+    if not 0 <= index < count:
+        raise InvalidInput("agenda.error.bad_position", "position", value=index + 1, count=count)
+
+
+def _check_minutes(minutes: int) -> int:
+    require_minutes(minutes)
+    if minutes > MAX_ITEM_MINUTES:
+        raise InvalidInput("agenda.error.too_long", "minutes", value=minutes, max=MAX_ITEM_MINUTES)
+    return minutes
+
+
+def insert(items: Sequence[AgendaItem], index: int, item: AgendaItem) -> list[AgendaItem]:
+    """``item`` placed at ``index`` (``len(items)`` appends)."""
+    _check_position(index, len(items) + 1)
+    _check_minutes(item.minutes)
+    return [*items[:index], item, *items[index:]]
+
+
+def delete(items: Sequence[AgendaItem], index: int) -> list[AgendaItem]:
+    _check_position(index, len(items))
+    return [*items[:index], *items[index + 1 :]]
+
+
+def move(items: Sequence[AgendaItem], index: int, to: int) -> list[AgendaItem]:
+    """The item at ``index`` moved so that it ends up at position ``to``."""
+    _check_position(index, len(items))
+    _check_position(to, len(items))
+    moved = list(items)
+    moved.insert(to, moved.pop(index))
+    return moved
+
+
+def resize(items: Sequence[AgendaItem], index: int, minutes: int) -> list[AgendaItem]:
+    """New minutes for one item; below its minimum is accepted (see ``minimum_warnings``)."""
+    _check_position(index, len(items))
+    return _replace(items, index, minutes=_check_minutes(minutes))
+
+
+def rename(items: Sequence[AgendaItem], index: int, title: str) -> list[AgendaItem]:
+    """The facilitator's own title; an empty one brings the template's title back."""
+    _check_position(index, len(items))
+    return _replace(items, index, title=" ".join(title.split()))
+
+
+def pin(items: Sequence[AgendaItem], index: int, fixed_time: dt.time | None) -> list[AgendaItem]:
+    """Pin an item to a clock time (lunch, a guest's slot), or unpin it with ``None``."""
+    _check_position(index, len(items))
+    return _replace(items, index, fixed_time=fixed_time)
+
+
+def _replace(items: Sequence[AgendaItem], index: int, **changes: Any) -> list[AgendaItem]:
+    edited = list(items)
+    edited[index] = dataclasses.replace(edited[index], **changes)
+    return edited
+
+
+# --- squeezing ------------------------------------------------------------------
+
+
+def squeeze(items: Sequence[AgendaItem], available: int) -> tuple[list[int], int]:
+    """New minutes so the items fit in ``available`` minutes, and the minutes still missing.
+
+    Items that fit keep their minutes (nothing is stretched). Otherwise each item
+    gives up time in proportion to its room above its minimum, so short items the
+    guidance says cannot shrink are not cut like long ones; nothing goes below its
+    minimum (an item already below it stays as it is). The slots of one round table
+    (per-structure items with the same key) shrink as one block, then split what
+    the block keeps into equal shares, the spare minutes going to the first slots,
+    so the structures still to speak are treated alike. When even the minimums do
+    not fit, every item is at its minimum and the second value says by how much.
+    """
+    minutes = [item.minutes for item in items]
+    deficit = sum(minutes) - available
+    if deficit <= 0:
+        return minutes, 0
+    floors = [min(item.minutes, item.min_minutes) for item in items]
+    blocks = _blocks(items)
+    room = [sum(minutes[i] - floors[i] for i in block) for block in blocks]
+    total_room = sum(room)
+    if deficit >= total_room:
+        return floors, deficit - total_room
+
+    shares = [divmod(deficit * r, total_room) for r in room]
+    cuts = [whole for whole, _ in shares]
+    leftover = deficit - sum(cuts)
+    by_remainder = sorted(range(len(blocks)), key=lambda b: (-shares[b][1], b))
+    for b in by_remainder[:leftover]:
+        cuts[b] += 1
+
+    new = list(minutes)
+    for block, cut in zip(blocks, cuts, strict=True):
+        if cut == 0:
+            continue
+        if len(block) == 1:
+            new[block[0]] -= cut
+            continue
+        keep = sum(minutes[i] for i in block) - cut - sum(floors[i] for i in block)
+        each, spare = divmod(keep, len(block))
+        for rank, i in enumerate(block):
+            new[i] = floors[i] + each + (1 if rank < spare else 0)
+    return new, 0
+
+
+def _blocks(items: Sequence[AgendaItem]) -> list[list[int]]:
+    """Indexes grouped into the units that shrink together: a round table, or one item."""
+    blocks: list[list[int]] = []
+    tables: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        if item.per_structure:
+            if item.key not in tables:
+                tables[item.key] = []
+                blocks.append(tables[item.key])
+            tables[item.key].append(i)
+        else:
+            blocks.append([i])
+    return blocks

@@ -1,0 +1,496 @@
+"""The live clock (facilitator.clock): replayed from events and a ``now``, never the wall clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import arrow
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from facilitator import agenda
+from facilitator.clock import (
+    Action,
+    ClockState,
+    Replan,
+    Status,
+    allowed_actions,
+    at_clock_time,
+    clock_label,
+    clock_state,
+    make_event,
+    replan,
+)
+from facilitator.domain import (
+    AgendaItem,
+    ClockEvent,
+    InvalidInput,
+    Session,
+    SessionKind,
+    Structure,
+)
+
+PARIS = "Europe/Paris"
+DAY = arrow.get(dt.datetime(2026, 3, 14, 9, 0), PARIS)  # a Saturday session at 9:00
+
+
+def at(hhmm: str, seconds: int = 0) -> arrow.Arrow:
+    hour, minute = map(int, hhmm.split(":"))
+    return DAY.replace(hour=hour, minute=minute, second=seconds)
+
+
+def ev(action: str, when: arrow.Arrow, **kw: object) -> ClockEvent:
+    return ClockEvent(session_id="s1", action=action, at=when.to("utc"), **kw)  # type: ignore[arg-type]
+
+
+def item(minutes: int, **kw: object) -> AgendaItem:
+    return AgendaItem(minutes=minutes, **kw)  # type: ignore[arg-type]
+
+
+MORNING = [item(15, key="welcome"), item(30, key="sharing"), item(15, key="break")]
+
+
+# --- concrete examples ------------------------------------------------------
+
+
+def test_before_the_start() -> None:
+    state = clock_state(MORNING, [], at("08:50"), planned_start=at("09:00"))
+    assert state.status is Status.NOT_STARTED
+    assert state.current == 0 and state.elapsed == 0 and state.remaining == 15 * 60
+    assert state.projected_end == at("10:00") and state.planned_end == at("10:00")
+    assert state.behind == 0
+
+
+def test_starting_ten_minutes_late_shows_ten_minutes_behind() -> None:
+    state = clock_state(MORNING, [], at("09:10"), planned_start=at("09:00"))
+    assert state.projected_end == at("10:10")
+    assert state.behind == 600
+
+
+def test_start_at_nine_pause_five_minutes_extend_five_minutes() -> None:
+    events = [
+        ev("start", at("09:00")),
+        ev("pause", at("09:10")),
+        ev("resume", at("09:15")),
+        ev("extend", at("09:18"), minutes=5),
+        ev("next", at("09:25")),
+    ]
+    state = clock_state(MORNING, events, at("09:40"), planned_start=at("09:00"))
+    assert state.status is Status.RUNNING and state.current == 1
+    welcome, sharing, _ = state.runs
+    assert welcome.elapsed == 20 * 60  # 9:00-9:10 and 9:15-9:25
+    assert welcome.extension_minutes == 5 and welcome.budget == 20 * 60
+    assert (welcome.started, welcome.ended) == (at("09:00"), at("09:25"))
+    assert welcome.done and not sharing.done
+    assert state.elapsed == 15 * 60 and state.remaining == 15 * 60 and state.overtime == 0
+    assert state.total_elapsed == 35 * 60 and state.paused == 5 * 60
+    assert state.projected_end == at("10:10")  # 9:40 + 15 left + 15 of break
+    assert state.planned_end == at("10:00")
+    assert state.behind == 600  # the pause and the extension
+
+    later = clock_state(MORNING, events, at("10:00"), planned_start=at("09:00"))
+    assert later.elapsed == 35 * 60 and later.remaining == 0 and later.overtime == 5 * 60
+    assert later.projected_end == at("10:15") and later.behind == 15 * 60
+
+
+def test_without_a_planned_start_the_plan_begins_with_the_actual_start() -> None:
+    state = clock_state(MORNING, [ev("start", at("09:07"))], at("09:17"))
+    assert state.planned_end == at("10:07") and state.projected_end == at("10:07")
+    assert state.behind == 0
+    assert clock_state(MORNING, [], at("09:00")).planned_end is None
+
+
+def test_slack_before_lunch_absorbs_an_overrun() -> None:
+    items = [item(60, key="exchanges"), item(60, key="lunch", fixed_time=dt.time(12, 30))]
+    items.append(item(30, key="synthesis"))
+    start = [ev("start", at("11:00"))]
+    on_time = clock_state(items, start, at("12:15"), planned_start=at("11:00"))
+    assert on_time.overtime == 15 * 60
+    assert on_time.planned_end == at("14:00") and on_time.projected_end == at("14:00")
+    assert on_time.behind == 0
+    late = clock_state(items, start, at("12:45"), planned_start=at("11:00"))
+    assert late.projected_end == at("14:15") and late.behind == 15 * 60
+
+
+def test_next_on_the_last_item_finishes_and_then_nothing_moves() -> None:
+    events = [
+        ev("start", at("09:00")),
+        ev("next", at("09:15")),
+        ev("skip", at("09:20")),
+        ev("next", at("09:30")),
+        ev("pause", at("09:31")),
+        ev("previous", at("09:32")),
+    ]
+    state = clock_state(MORNING, events, at("11:00"), planned_start=at("09:00"))
+    assert state.status is Status.FINISHED and state.current is None
+    assert state.finished_at == at("09:30") and state.projected_end == at("09:30")
+    assert state.behind == -30 * 60  # half an hour ahead
+    assert state.total_elapsed == 30 * 60
+    assert [r.skipped for r in state.runs] == [False, True, False]
+    assert state.remaining == 0 and state.overtime == 0
+    assert [e.action for e in state.ignored] == ["pause", "previous"]
+    assert allowed_actions(state) == frozenset()
+
+
+def test_skip_moves_on_and_the_skipped_item_no_longer_counts() -> None:
+    events = [ev("start", at("09:00")), ev("skip", at("09:05"))]
+    state = clock_state(MORNING, events, at("09:05"), planned_start=at("09:00"))
+    assert state.current == 1 and state.runs[0].skipped
+    assert state.projected_end == at("09:50")
+    back = clock_state(MORNING, [*events, ev("previous", at("09:06"))], at("09:06"))
+    assert back.current == 0 and not back.runs[0].skipped  # going back means doing it
+
+
+def test_jump_and_previous() -> None:
+    events = [
+        ev("start", at("09:00")),
+        ev("jump", at("09:05"), item=2),
+        ev("previous", at("09:08")),
+    ]
+    state = clock_state(MORNING, events, at("09:10"))
+    assert state.current == 1
+    assert [r.elapsed for r in state.runs] == [300, 120, 180]
+    assert state.runs[2].started == at("09:05") and state.runs[2].ended == at("09:08")
+
+
+def test_moving_while_paused_stays_paused() -> None:
+    events = [ev("start", at("09:00")), ev("pause", at("09:05")), ev("next", at("09:07"))]
+    state = clock_state(MORNING, events, at("09:20"))
+    assert state.status is Status.PAUSED and state.current == 1
+    assert state.elapsed == 0 and state.paused == 15 * 60
+
+
+def test_invalid_events_are_ignored_not_fatal() -> None:
+    events = [
+        ev("pause", at("08:59")),  # not started
+        ev("start", at("09:00")),
+        ev("resume", at("09:01")),  # not paused
+        ev("pause", at("09:02")),
+        ev("pause", at("09:03")),  # already paused
+        ev("jump", at("09:04"), item=9),  # no such item
+        ev("dance", at("09:05")),  # not an action
+        ev("previous", at("09:06")),  # first item
+        ev("extend", at("09:07"), minutes=-100),  # below zero minutes
+        ev("extend", at("09:08"), minutes=0),
+        ev("start", at("09:09")),  # already started
+    ]
+    state = clock_state(MORNING, events, at("09:10"))
+    assert state.status is Status.PAUSED and state.current == 0
+    assert len(state.ignored) == 9
+    assert state.total_elapsed == 120
+
+
+def test_an_empty_agenda_cannot_start() -> None:
+    state = clock_state([], [ev("start", at("09:00"))], at("09:10"))
+    assert state.status is Status.NOT_STARTED and state.current is None
+    assert state.remaining == 0 and len(state.ignored) == 1
+    assert allowed_actions(state) == frozenset()
+
+
+def test_events_out_of_order_are_sorted_and_future_ones_wait() -> None:
+    events = [
+        ev("next", at("09:15")),
+        ev("start", at("09:00")),
+        ev("pause", at("09:20")),
+        ev("resume", at("09:50")),
+    ]
+    state = clock_state(MORNING, events, at("09:30"))
+    assert state.status is Status.PAUSED and state.current == 1
+    assert state.paused == 10 * 60 and not state.ignored
+    assert state == clock_state(MORNING, sorted(events, key=lambda e: e.at), at("09:30"))
+
+
+def test_same_instant_events_keep_their_recorded_order() -> None:
+    events = [ev("start", at("09:00")), ev("next", at("09:10")), ev("next", at("09:10"))]
+    assert clock_state(MORNING, events, at("09:20")).current == 2
+
+
+def test_allowed_actions_follow_the_state() -> None:
+    assert allowed_actions(clock_state(MORNING, [], at("09:00"))) == {Action.START}
+    running = clock_state(MORNING, [ev("start", at("09:00"))], at("09:01"))
+    assert allowed_actions(running) == {
+        Action.PAUSE,
+        Action.NEXT,
+        Action.EXTEND,
+        Action.SKIP,
+        Action.JUMP,
+    }
+    paused = clock_state(
+        MORNING,
+        [ev("start", at("09:00")), ev("next", at("09:01")), ev("pause", at("09:02"))],
+        at("09:03"),
+    )
+    assert Action.RESUME in allowed_actions(paused) and Action.PREVIOUS in allowed_actions(paused)
+    assert Action.PAUSE not in allowed_actions(paused)
+    single = clock_state([item(10)], [ev("start", at("09:00"))], at("09:01"))
+    assert Action.JUMP not in allowed_actions(single)
+
+
+def test_make_event_refuses_with_a_reason_and_builds_utc_events() -> None:
+    state = clock_state(MORNING, [ev("start", at("09:00"))], at("09:01"))
+    with pytest.raises(InvalidInput) as caught:
+        make_event(state, "s1", "resume", at("09:01"))
+    assert caught.value.key == "agenda.clock.error.not_paused"
+    assert "agenda." not in caught.value.message
+    with pytest.raises(InvalidInput) as caught:
+        make_event(state, "s1", "jump", at("09:01"), item=7)
+    assert caught.value.values == {"value": 8, "count": 3}
+    with pytest.raises(InvalidInput) as caught:
+        make_event(state, "s1", "extend", at("09:01"), minutes=-20)
+    assert caught.value.key == "agenda.clock.error.shorten_too_much"
+    event = make_event(state, "s1", "extend", at("09:01"), minutes=5, item=2)
+    assert (event.action, event.minutes, event.item) == ("extend", 5, None)
+    assert event.at.utcoffset() == dt.timedelta(0) and event.at == at("09:01")
+    assert make_event(state, "s1", Action.NEXT, at("09:01"), minutes=5).minutes == 0
+
+
+def test_clock_label() -> None:
+    assert clock_label(0) == "00:00"
+    assert clock_label(59.9) == "00:59"
+    assert clock_label(15 * 60) == "15:00"
+    assert clock_label(3723) == "1:02:03"
+    assert clock_label(-5) == "00:00"
+
+
+# --- re-planning, by example -------------------------------------------------
+
+
+def test_replan_a_round_table_after_an_overrun() -> None:
+    structures = [Structure(name=f"Asso {i + 1}") for i in range(8)]
+    template = agenda.load_template("etat-des-lieux-journee")
+    items = agenda.instantiate(template, structures)
+    events = [ev("start", at("09:00")), ev("next", at("09:40"))]  # welcome: 40 min, not 20
+    now = at("09:50")
+    state = clock_state(items, events, now, planned_start=at("09:00"))
+    assert state.behind == 10 * 60  # 20 min over, 10 absorbed before lunch
+
+    proposal = replan(items, state, now, end=template.end)
+    assert proposal.fits and not proposal.shortfalls
+    assert proposal.remaining == tuple(range(2, len(items)))
+    # 9:55 (slot 1 ends) to 12:30: 155 min for 165 planned; 10 taken in proportion.
+    assert proposal.minutes[:9] == (15, 14, 14, 14, 14, 14, 14, 14, 42)
+    assert proposal.gained == 10
+    assert proposal.items[0] == items[0] and proposal.items[1] == items[1]
+    afternoon = [i.minutes for i in proposal.items[11:]]
+    assert afternoon == [i.minutes for i in items[11:]]  # the afternoon still fits
+    planned = agenda.plan(list(proposal.items), dt.time(9, 0))
+    assert planned[11].start == dt.time(12, 30)
+
+
+def test_replan_says_what_cannot_fit() -> None:
+    items = [
+        item(60, key="exchanges", min_minutes=40),
+        item(30, key="synthesis", min_minutes=20),
+        item(60, key="lunch", min_minutes=45, fixed_time=dt.time(12, 30)),
+        item(120, key="mirror", min_minutes=60),
+    ]
+    now = at("12:20")  # exchanges overran by 20 min: 10 min left before lunch
+    state = clock_state(items, [ev("start", at("11:00"))], now, planned_start=at("11:00"))
+    proposal = replan(items, state, now, end=dt.time(14, 0))
+    assert not proposal.fits
+    assert proposal.minutes == (20, 45, 60)  # everything at its minimum
+    assert proposal.gained == 10 + 15 + 60
+    before_lunch, at_end = proposal.shortfalls
+    assert (before_lunch.minutes, before_lunch.index, before_lunch.time) == (10, 2, dt.time(12, 30))
+    assert (at_end.minutes, at_end.index, at_end.time) == (15, None, dt.time(14, 0))
+    assert before_lunch.message(items, lang="fr") == (
+        "Il manque 10 min avant « Déjeuner » à 12:30 : même réduites au minimum, "
+        "les séquences d'avant ne tiennent pas."
+    )
+    assert at_end.message(items, lang="en").startswith("15 min missing to finish at 14:00")
+
+
+def test_replan_squeezes_after_lunch_to_keep_the_end() -> None:
+    items = [
+        item(60, key="exchanges", min_minutes=40),
+        item(60, key="lunch", min_minutes=45, fixed_time=dt.time(12, 30)),
+        item(120, key="mirror", min_minutes=60),
+    ]
+    now = at("11:30")
+    state = clock_state(items, [ev("start", at("11:00"))], now)
+    proposal = replan(items, state, now, end=dt.time(14, 30))
+    assert proposal.fits and proposal.minutes == (48, 72)  # 60 min taken, rooms 15 and 60
+    assert replan(items, state, now).minutes == (60, 120)  # open end: nothing to keep
+
+
+def test_replan_when_finished_proposes_nothing() -> None:
+    items = [item(10)]
+    finished = clock_state(items, [ev("start", at("09:00")), ev("next", at("09:10"))], at("10:00"))
+    assert replan(items, finished, at("10:00")) == Replan(True, tuple(items), (), 0)
+
+
+# --- properties over any agenda and any valid event log ----------------------
+
+T0 = arrow.get(dt.datetime(2026, 3, 14, 9, 0), "UTC")
+clock_items = st.builds(
+    lambda minutes, minimum, fixed, per: AgendaItem(
+        key="sharing" if per else "plenary",
+        minutes=minutes,
+        min_minutes=minimum,
+        fixed_time=fixed,
+        per_structure=per,
+    ),
+    st.integers(0, 60),
+    st.integers(0, 45),
+    st.one_of(st.none(), st.builds(dt.time, st.integers(9, 16), st.sampled_from([0, 15, 30]))),
+    st.booleans(),
+)
+
+
+@st.composite
+def runs(
+    draw: st.DrawFn, forward_only: bool = False
+) -> tuple[list[AgendaItem], list[ClockEvent], arrow.Arrow]:
+    """An agenda, a log of accepted presses (built the way the screen builds them), a now."""
+    items = draw(st.lists(clock_items, min_size=1, max_size=7))
+    when = T0.shift(minutes=draw(st.integers(-30, 30)))
+    log: list[ClockEvent] = []
+    for _ in range(draw(st.integers(0, 25))):
+        # microseconds, and sometimes none at all: presses at the same instant happen
+        when = when.shift(microseconds=draw(st.integers(0, 20 * 60 * 10**6)))
+        state = clock_state(items, log, when)
+        choices = sorted(allowed_actions(state))
+        if forward_only:
+            choices = [c for c in choices if c not in (Action.PREVIOUS, Action.JUMP)]
+        if not choices:
+            break
+        action = draw(st.sampled_from(choices))
+        minutes = draw(st.integers(-10, 30)) if action is Action.EXTEND else 0
+        target = draw(st.integers(0, len(items) - 1)) if action is Action.JUMP else None
+        try:
+            log.append(make_event(state, "s1", action, when, minutes=minutes, item=target))
+        except InvalidInput:
+            continue
+    now = when.shift(microseconds=draw(st.integers(0, 90 * 60 * 10**6)))
+    return items, log, now
+
+
+def seconds(a: arrow.Arrow, b: arrow.Arrow) -> float:
+    return (a.datetime - b.datetime).total_seconds()
+
+
+@settings(max_examples=120, deadline=None)
+@given(runs(), st.one_of(st.none(), st.integers(-60, 60)))
+def test_time_adds_up_and_is_never_negative(
+    run: tuple[list[AgendaItem], list[ClockEvent], arrow.Arrow], offset: int | None
+) -> None:
+    items, log, now = run
+    planned_start = None if offset is None else T0.shift(minutes=offset)
+    state = clock_state(items, log, now, planned_start=planned_start)
+    assert state.ignored == ()  # a log made with make_event is never refused on replay
+    assert state.overtime >= 0 and state.remaining >= 0 and state.total_elapsed >= 0
+    assert sum(r.elapsed for r in state.runs) == pytest.approx(state.total_elapsed, abs=1e-6)
+    if state.started_at is None:
+        assert state.total_elapsed == 0 and state.paused == 0
+    else:
+        wall = seconds(state.finished_at or now, state.started_at)
+        assert state.total_elapsed + state.paused == pytest.approx(wall, abs=1e-6)
+    if state.current is not None:
+        run_ = state.runs[state.current]
+        assert state.remaining - state.overtime == pytest.approx(run_.budget - run_.elapsed)
+        assert state.elapsed == run_.elapsed
+    for r in state.runs:
+        assert r.budget >= 0 and r.elapsed >= 0
+        if r.started is not None:
+            assert state.started_at is not None and r.started >= state.started_at
+        if r.ended is not None:
+            assert r.started is not None and r.started <= r.ended
+    assert state.projected_end >= (state.finished_at or now)
+    if planned_start is not None:
+        assert state.planned_end is not None
+        assert state.behind == pytest.approx(seconds(state.projected_end, state.planned_end))
+
+
+@settings(max_examples=80, deadline=None)
+@given(runs(forward_only=True))
+def test_start_times_never_decrease(
+    run: tuple[list[AgendaItem], list[ClockEvent], arrow.Arrow],
+) -> None:
+    items, log, now = run
+    state = clock_state(items, log, now)
+    starts = [r.started for r in state.runs if r.started is not None]
+    assert starts == sorted(starts)
+    ends = [r.ended for r in state.runs if r.ended is not None]
+    assert ends == sorted(ends)
+    visited = [r.index for r in state.runs if r.started is not None]
+    assert visited == list(range(len(visited)))  # no gaps when only moving forward
+
+
+@settings(max_examples=80, deadline=None)
+@given(runs())
+def test_restart_reads_the_same_state(
+    run: tuple[list[AgendaItem], list[ClockEvent], arrow.Arrow],
+) -> None:
+    """Another process reads the events back from the store: same state, to the microsecond."""
+    items, log, now = run
+    stored = [json.loads(json.dumps(e.to_doc())) for e in log]
+    reread = [ClockEvent.from_doc(doc) for doc in stored]
+    session = Session(kind=SessionKind.STATE_OF_PLAY, agenda=items)
+    reread_items = Session.from_doc(json.loads(json.dumps(session.to_doc()))).agenda
+    for planned_start in (None, T0):
+        original = clock_state(items, log, now, planned_start=planned_start)
+        assert clock_state(reread_items, reread, now, planned_start=planned_start) == original
+    if len({e.at for e in log}) == len(log):  # distinct instants: the stored order is irrelevant
+        assert clock_state(items, list(reversed(reread)), now) == clock_state(items, log, now)
+
+
+def _check_replan(
+    items: list[AgendaItem],
+    state: ClockState,
+    now: arrow.Arrow,
+    end: dt.time | None,
+    proposal: Replan,
+) -> None:
+    assert [i.id for i in proposal.items] == [i.id for i in items]
+    assert [i.fixed_time for i in proposal.items] == [i.fixed_time for i in items]
+    for i, (old, new) in enumerate(zip(items, proposal.items, strict=True)):
+        if i not in proposal.remaining:
+            assert new == old
+        else:
+            assert new.minutes >= min(old.minutes, old.min_minutes)  # minimums kept
+    old_total = sum(items[i].minutes for i in proposal.remaining)
+    assert proposal.gained == old_total - sum(proposal.minutes) >= 0
+    assert proposal.fits == (not proposal.shortfalls)
+    if state.status is Status.FINISHED:
+        assert proposal.remaining == ()
+        return
+
+    # Walk the proposal: every fixed time and the end hold, or a shortfall says so,
+    # and then the stretch before it is at its minimums and short by what it says.
+    by_limit = {s.index: s for s in proposal.shortfalls}
+    cursor = now if state.status is Status.NOT_STARTED else now.shift(seconds=state.remaining)
+    stretch: list[int] = []
+
+    def arrive(limit: arrow.Arrow, index: int | None) -> None:
+        if cursor <= limit:
+            assert index not in by_limit
+            return
+        shortfall = by_limit[index]
+        assert all(
+            proposal.items[i].minutes == min(items[i].minutes, items[i].min_minutes)
+            for i in stretch
+        )
+        over = seconds(cursor, limit)
+        assert over <= shortfall.minutes * 60 < over + 60
+
+    for i in proposal.remaining:
+        fixed = items[i].fixed_time
+        if fixed is not None:
+            arrive(at_clock_time(now, fixed), i)
+            cursor, stretch = at_clock_time(now, fixed), []
+        stretch.append(i)
+        cursor = cursor.shift(minutes=proposal.items[i].minutes)
+    if end is not None:
+        arrive(at_clock_time(now, end), None)
+
+
+@settings(max_examples=150, deadline=None)
+@given(runs(), st.one_of(st.none(), st.builds(dt.time, st.integers(10, 18), st.just(0))))
+def test_replan_keeps_fixed_times_and_minimums_or_says_it_cannot(
+    run: tuple[list[AgendaItem], list[ClockEvent], arrow.Arrow], end: dt.time | None
+) -> None:
+    items, log, now = run
+    state = clock_state(items, log, now)
+    _check_replan(items, state, now, end, replan(items, state, now, end=end))
