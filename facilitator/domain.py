@@ -229,6 +229,7 @@ class Cohort(Record):
     cofinancers: list[str] = field(default_factory=list)
     consultants: list[Consultant] = field(default_factory=list)
     start_date: dt.date | None = None
+    timezone: str = "Europe/Paris"  # where the sessions take place: clock times are read in it
     archived: bool = False
 
     @classmethod
@@ -310,8 +311,10 @@ class Session(Record):
     kind: SessionKind
     date: dt.date | None = None
     start_time: dt.time | None = None
+    end_time: dt.time | None = None  # a fixed end of day, from the template; re-planning keeps it
     place: str = ""
     structure_id: str | None = None  # a bilan belongs to one structure
+    template: str = ""  # the agenda template it was laid out from
     agenda: list[AgendaItem] = field(default_factory=list)
 
     @classmethod
@@ -320,6 +323,7 @@ class Session(Record):
         out["kind"] = SessionKind(out["kind"])
         out["date"] = _opt_date(out.get("date"))
         out["start_time"] = _opt_time(out.get("start_time"))
+        out["end_time"] = _opt_time(out.get("end_time"))
         out["agenda"] = [AgendaItem.from_doc(i) for i in out.get("agenda", [])]
         return out
 
