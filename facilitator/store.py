@@ -306,6 +306,14 @@ class CohortStore:
             self._reload_locked()
         return self.version != before
 
+    @contextmanager
+    def locked_read(self) -> Iterator[None]:
+        """Read several tables as one consistent state: take in what changed on
+        disk, then hold other threads off while the caller reads."""
+        with self._locked():
+            self._reload_locked()
+            yield
+
     def docs(self, table: str) -> list[dict[str, Any]]:
         with self._thread_lock:
             if not self._meta:

@@ -1,110 +1,187 @@
-"""The TUI. For now it opens the workspace and shows the cohort; the dashboard,
-board and live session screens build on it."""
+"""The Textual app: four areas (modes) over one cohort, and the cohort list.
+
+The app owns the open cohort's store and its newest ``CohortView``; screens
+watch ``view`` and redraw from it. Disk work runs in thread workers: the
+initial load, a poll every second that takes in other facilitators' writes,
+and every save (``save``), which says "saved" only once the store returned,
+that is once the write is fsynced.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from textual import on, work
-from textual.app import App, ComposeResult
+import arrow
+from textual import work
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.events import Resize
+from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
 
-from facilitator.domain import Cohort, Participant, Structure
 from facilitator.i18n import t
 from facilitator.store import CohortStore, StoreError
+from facilitator.view import CohortView
 from facilitator.workspace import Workspace
+from screens.bilan import BilanScreen
+from screens.board import BoardScreen
+from screens.cohorts import CohortListScreen
+from screens.dashboard import DashboardScreen
+from screens.help import HelpScreen, TooSmallScreen
+from screens.sessions import SessionsScreen
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+POLL_SECONDS = 1.0
+
+# The cohort areas, in the order of their keys 1 to 4.
+AREAS = ("dashboard", "board", "sessions", "bilan")
 
 
-class CohortListScreen(Screen[None]):
-    """Every cohort of the workspace; Enter opens one."""
-
-    BINDINGS = [Binding("ctrl+q", "app.quit", t("tui.quit"))]
-
-    def __init__(self, workspace: Workspace) -> None:
-        super().__init__()
-        self.workspace = workspace
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(t("tui.cohorts.title"), classes="title")
-        entries = self.workspace.entries()
-        if not entries:
-            yield Static(t("tui.cohorts.empty", path=str(self.workspace.root)), classes="hint")
-        options = [
-            Option(e.name if e.problem is None else f"{e.path.name} — {e.problem.message}", id=str(e.path), disabled=e.problem is not None)
-            for e in entries
-        ]
-        yield OptionList(*options, id="cohorts")
-        yield Footer()
-
-    @on(OptionList.OptionSelected, "#cohorts")
-    def open_cohort(self, event: OptionList.OptionSelected) -> None:
-        assert event.option.id is not None
-        self.app.push_screen(CohortScreen(self.workspace.open(Path(event.option.id))))
-
-
-class CohortScreen(Screen[None]):
-    """One cohort: its structures and their participants."""
-
-    BINDINGS = [Binding("ctrl+q", "app.quit", t("tui.quit"))]
-
-    def __init__(self, store: CohortStore) -> None:
-        super().__init__()
-        self.store = store
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("", id="cohort-name", classes="title")
-        yield DataTable(id="structures", cursor_type="row", zebra_stripes=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one("#structures", DataTable)
-        table.add_columns(t("tui.col.structure"), t("tui.col.sector"), t("tui.col.participants"))
-        self.load()
-
-    @work(thread=True, exclusive=True)
-    def load(self) -> None:
-        try:
-            cohort = self.store.records(Cohort)[0]
-            structures = sorted(self.store.records(Structure), key=lambda s: s.name)
-            participants = self.store.records(Participant)
-        except StoreError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error", timeout=30)
-            return
-        self.app.call_from_thread(self.show, cohort, structures, participants)
-
-    def show(self, cohort: Cohort, structures: list[Structure], participants: list[Participant]) -> None:
-        self.query_one("#cohort-name", Static).update(cohort.name)
-        self.title = cohort.name
-        table = self.query_one("#structures", DataTable)
-        table.clear()
-        for structure in structures:
-            people = ", ".join(p.name for p in participants if p.structure_id == structure.id)
-            table.add_row(structure.name, structure.sector, people, key=structure.id)
-
-
-class FacilitatorApp(App[int]):
+class FacilitatorApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "facilitator"
+    MODES = {
+        "cohorts": CohortListScreen,
+        "dashboard": DashboardScreen,
+        "board": BoardScreen,
+        "sessions": SessionsScreen,
+        "bilan": BilanScreen,
+    }
+    BINDINGS = [
+        Binding("ctrl+q", "quit", t("tui.key.quit"), priority=True),
+        Binding("f1,question_mark", "help", t("tui.key.help")),
+        Binding("1", "area('dashboard')", t("tui.area.dashboard"), show=False),
+        Binding("2", "area('board')", t("tui.area.board"), show=False),
+        Binding("3", "area('sessions')", t("tui.area.sessions"), show=False),
+        Binding("4", "area('bilan')", t("tui.area.bilan"), show=False),
+        Binding("f2", "switch_mode('cohorts')", t("tui.key.cohorts"), show=False),
+    ]
 
-    def __init__(self, workspace: Workspace, cohort: Path | None = None) -> None:
+    view: var[CohortView | None] = var(None, init=False)
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        cohort: Path | None = None,
+        *,
+        now: Callable[[], arrow.Arrow] = arrow.utcnow,
+        poll: bool = True,
+    ) -> None:
         super().__init__()
         self.workspace = workspace
-        self.cohort_path = cohort
+        self.store: CohortStore | None = None
+        self.now = now
+        self._initial_cohort = cohort
+        self._poll = poll
+
+    # --- opening --------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        path = self.cohort_path
+        self.theme = "textual-dark"
+        path = self._initial_cohort
         if path is None:
-            files = self.workspace.cohort_files()
-            path = files[0] if len(files) == 1 else None
-        if path is not None:
-            self.push_screen(CohortScreen(self.workspace.open(path)))
+            entries = self.workspace.entries()
+            readable = [e for e in entries if e.problem is None]
+            path = readable[0].path if len(entries) == 1 and readable else None
+        if path is None:
+            self.switch_mode("cohorts")
         else:
-            self.push_screen(CohortListScreen(self.workspace))
+            self.open_cohort(path)
+        if self._poll:
+            self.set_interval(POLL_SECONDS, self.poll_store)
+        self.check_size(self.size.width, self.size.height)
+
+    def open_cohort(self, path: Path) -> None:
+        """Load a cohort and show its dashboard (called from the cohort list too)."""
+        self.store = self.workspace.open(path)
+        try:
+            self.view = CohortView.load(self.store)
+        except StoreError as error:
+            self.store = None
+            self.switch_mode("cohorts")
+            self.notify(error.message, severity="error", timeout=30)
+            return
+        self.sub_title = self.view.cohort.name
+        self.switch_mode("dashboard")
+
+    # --- keeping up with the disk -------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="poll")
+    def poll_store(self) -> None:
+        store = self.store
+        if store is None:
+            return
+        try:
+            changed = store.refresh()
+        except StoreError:
+            return  # the next save or open says what is wrong; polling stays quiet
+        if changed or self.view is None or self.view.version != store.version:
+            view = CohortView.load(store)
+            self.call_from_thread(self._set_view, store, view)
+
+    def _set_view(self, store: CohortStore, view: CohortView) -> None:
+        if store is self.store:
+            self.view = view
+            self.sub_title = view.cohort.name
+
+    def save(self, write: Callable[[CohortStore], object], saved: str) -> None:
+        """Run ``write`` on the store in a worker; say ``saved`` once it is on disk."""
+        if self.store is None:
+            return
+        self._save(self.store, write, saved)
+
+    @work(thread=True, group="save")
+    def _save(self, store: CohortStore, write: Callable[[CohortStore], object], saved: str) -> None:
+        try:
+            write(store)
+            view = CohortView.load(store)
+        except StoreError as error:
+            self.call_from_thread(self.notify, error.message, severity="error", timeout=30)
+            return
+        self.call_from_thread(self._set_view, store, view)
+        self.call_from_thread(self.notify, saved, timeout=3)
+
+    # --- navigation -----------------------------------------------------------------
+
+    def action_area(self, area: str) -> None:
+        if self.store is None:
+            self.notify(t("tui.no_cohort_open"), severity="warning")
+            return
+        self.switch_mode(area)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def on_resize(self, event: Resize) -> None:
+        self.check_size(event.size.width, event.size.height)
+
+    def check_size(self, width: int, height: int) -> None:
+        """Below 80×24 the layout cannot hold: say so plainly instead."""
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        showing = isinstance(self.screen, TooSmallScreen)
+        if too_small and not showing:
+            self.push_screen(TooSmallScreen(MIN_WIDTH, MIN_HEIGHT))
+        elif not too_small and showing:
+            self.pop_screen()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette offers every action, in the person's language."""
+        if self.store is not None:
+            for area in AREAS:
+                yield SystemCommand(t(f"tui.area.{area}"), t(f"tui.area.{area}.help"), lambda a=area: self.action_area(a))
+        yield SystemCommand(t("tui.key.cohorts"), t("tui.cohorts.help"), lambda: self.switch_mode("cohorts"))
+        for binding in screen.active_bindings.values():
+            if binding.binding.show and binding.binding.description and binding.node is screen:
+                action = binding.binding.action
+                yield SystemCommand(
+                    binding.binding.description,
+                    binding.binding.tooltip or binding.binding.description,
+                    lambda a=action, s=screen: self.run_action(a, s),
+                )
+        yield SystemCommand(t("tui.key.help"), t("tui.help.help"), self.action_help)
+        yield SystemCommand(t("tui.key.quit"), t("tui.quit.help"), self.exit)
 
 
 def run(workspace: Workspace, cohort: Path | None) -> int:

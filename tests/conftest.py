@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import arrow
 import pytest
 
 from facilitator.domain import Cohort, Participant, Role, Structure
@@ -55,3 +56,25 @@ def run_cli(*args: str, data: Path, env: dict[str, str] | None = None, input: st
         input=input,
         timeout=60,
     )
+
+
+# --- the TUI on the demo cohort, at a fixed moment ----------------------------------
+
+# A Thursday morning in Paris, twelve days before the demo's session 2.
+FIXED_NOW = arrow.get("2026-11-26T09:00:00+00:00")
+
+
+@pytest.fixture
+def demo_workspace(tmp_path: Path) -> Workspace:
+    from facilitator.demo import build_demo
+
+    workspace = Workspace(tmp_path / "demo")
+    workspace.create(build_demo(FIXED_NOW.date()))
+    return workspace
+
+
+def make_app(workspace: Workspace, cohort: Path | None = None):  # type: ignore[no-untyped-def]
+    """The app as a facilitator opens it, with time fixed and no background polling."""
+    from screens.app import FacilitatorApp
+
+    return FacilitatorApp(workspace, cohort, now=lambda: FIXED_NOW, poll=False)

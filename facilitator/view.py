@@ -1,0 +1,93 @@
+"""A cohort as the screens and printed reports read it: one consistent snapshot.
+
+Built from the store in one go (under its lock), so a screen never shows half
+of another facilitator's change; screens keep the newest view and redraw from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from facilitator.domain import (
+    SESSION_ORDER,
+    Attendance,
+    ClockEvent,
+    Cohort,
+    Note,
+    Participant,
+    PreparatoryTask,
+    Session,
+    SessionKind,
+    Structure,
+)
+from facilitator.store import CohortStore
+from facilitator.workspace import fold
+
+
+def session_sort_key(session: Session) -> tuple[int, dt.date, str]:
+    return (SESSION_ORDER.index(session.kind), session.date or dt.date.max, session.structure_id or "")
+
+
+@dataclass(frozen=True)
+class CohortView:
+    path: Path
+    cohort: Cohort
+    structures: tuple[Structure, ...] = ()
+    participants: tuple[Participant, ...] = ()
+    sessions: tuple[Session, ...] = ()
+    attendance: tuple[Attendance, ...] = ()
+    notes: tuple[Note, ...] = ()
+    tasks: tuple[PreparatoryTask, ...] = ()
+    clock: tuple[ClockEvent, ...] = ()
+    version: int = 0
+    _by_id: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def load(cls, store: CohortStore) -> CohortView:
+        with store.locked_read():
+            cohorts = store.records(Cohort)
+            view = cls(
+                path=store.path,
+                cohort=cohorts[0] if cohorts else Cohort(name=store.path.stem),
+                structures=tuple(sorted(store.records(Structure), key=lambda s: fold(s.name))),
+                participants=tuple(sorted(store.records(Participant), key=lambda p: fold(p.name))),
+                sessions=tuple(sorted(store.records(Session), key=session_sort_key)),
+                attendance=tuple(store.records(Attendance)),
+                notes=tuple(sorted(store.records(Note), key=lambda n: n.created)),
+                tasks=tuple(store.records(PreparatoryTask)),
+                clock=tuple(sorted(store.records(ClockEvent), key=lambda e: e.at)),
+                version=store.version,
+            )
+        for group in (view.structures, view.participants, view.sessions, view.notes, view.tasks):
+            for record in group:
+                view._by_id[record.id] = record
+        return view
+
+    def structure(self, structure_id: str | None) -> Structure | None:
+        found = self._by_id.get(structure_id or "")
+        return found if isinstance(found, Structure) else None
+
+    def session(self, session_id: str | None) -> Session | None:
+        found = self._by_id.get(session_id or "")
+        return found if isinstance(found, Session) else None
+
+    def participants_of(self, structure_id: str) -> list[Participant]:
+        return [p for p in self.participants if p.structure_id == structure_id]
+
+    def notes_of(self, structure_id: str) -> list[Note]:
+        return [n for n in self.notes if n.structure_id == structure_id]
+
+    def collective_sessions(self) -> list[Session]:
+        return [s for s in self.sessions if s.kind != SessionKind.BILAN]
+
+    def bilan_of(self, structure_id: str) -> Session | None:
+        return next((s for s in self.sessions if s.kind == SessionKind.BILAN and s.structure_id == structure_id), None)
+
+    def presence(self, session_id: str, participant_id: str) -> Attendance | None:
+        key = Attendance.key(session_id, participant_id)
+        return next((a for a in self.attendance if a.id == key), None)
+
+    def structure_names(self) -> dict[str, str]:
+        return {s.id: s.name for s in self.structures}

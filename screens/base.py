@@ -1,0 +1,77 @@
+"""What every cohort area shares: the header, the area bar, the footer, and
+redrawing from the app's newest ``CohortView``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from facilitator.i18n import t
+from facilitator.view import CohortView
+
+if TYPE_CHECKING:
+    from screens.app import FacilitatorApp
+
+AREAS = ("dashboard", "board", "sessions", "bilan")
+
+
+class AreaBar(Static):
+    """The four areas with their keys; the current one stands out. Clickable."""
+
+    DEFAULT_CSS = """
+    AreaBar {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+    }
+    """
+
+    def __init__(self, active: str) -> None:
+        super().__init__(id="area-bar")
+        self.active = active
+
+    def on_mount(self) -> None:
+        parts = []
+        for number, area in enumerate(AREAS, start=1):
+            name = t(f"tui.area.{area}")
+            if area == self.active:
+                parts.append(f"[reverse b] {number} {name} [/]")
+            else:
+                parts.append(f"[@click=app.area('{area}')] {number} {name} [/]")
+        self.update("  ".join(parts))
+
+
+class AreaScreen(Screen[None]):
+    """A cohort area: subclasses compose their body and redraw in ``show``."""
+
+    AREA: ClassVar[str] = ""
+
+    @property
+    def facilitator(self) -> FacilitatorApp:
+        from screens.app import FacilitatorApp
+
+        assert isinstance(self.app, FacilitatorApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield AreaBar(self.AREA)
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "view", self._view_changed)
+
+    def _view_changed(self, view: CohortView | None) -> None:
+        if view is not None:
+            self.show(view)
+
+    def show(self, view: CohortView) -> None:
+        """Redraw from ``view``. Called on mount and after every change."""
+        raise NotImplementedError

@@ -1,0 +1,164 @@
+"""The cohort list: open, create, rename and archive cohorts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from facilitator.domain import Approach, Cohort, Consultant, label, require_name
+from facilitator.i18n import t
+from facilitator.store import StoreError
+from facilitator.workspace import CohortEntry
+from screens.widgets.form import Field, FormScreen
+
+if TYPE_CHECKING:
+    from screens.app import FacilitatorApp
+
+
+def cohort_fields() -> list[Field]:
+    return [
+        Field("name", t("cohorts.field.name"), required=True, check=lambda v: require_name(v)),
+        Field("approach", t("cohorts.field.approach"), "choice", required=True, choices=[(label(a), a.value) for a in Approach]),
+        Field("territory", t("cohorts.field.territory")),
+        Field("start_date", t("cohorts.field.start_date"), "date"),
+        Field("consultant", t("cohorts.field.consultant")),
+        Field("days_budgeted", t("cohorts.field.days_budgeted"), "number"),
+    ]
+
+
+class CohortListScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "open", t("cohorts.key.open"), show=False),
+        Binding("n", "new", t("cohorts.key.new")),
+        Binding("r", "rename", t("cohorts.key.rename")),
+        Binding("a", "archive", t("cohorts.key.archive")),
+    ]
+
+    @property
+    def facilitator(self) -> FacilitatorApp:
+        from screens.app import FacilitatorApp
+
+        assert isinstance(self.app, FacilitatorApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("cohorts.title"), classes="title")
+        yield Static("", id="cohorts-hint", classes="hint")
+        yield DataTable(id="cohorts", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#cohorts", DataTable)
+        table.add_columns(t("cohorts.col.name"), t("cohorts.col.structures"), t("cohorts.col.start"), t("cohorts.col.state"))
+        self.entries: list[CohortEntry] = []
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True)
+    def load(self) -> None:
+        entries = self.facilitator.workspace.entries()
+        counts = {}
+        for entry in entries:
+            if entry.problem is None:
+                try:
+                    counts[entry.path] = len(self.facilitator.workspace.open(entry.path).docs("structures"))
+                except StoreError:
+                    counts[entry.path] = 0
+        self.app.call_from_thread(self.show, entries, counts)
+
+    def show(self, entries: list[CohortEntry], counts: dict[Any, int]) -> None:
+        self.entries = entries
+        table = self.query_one("#cohorts", DataTable)
+        table.clear()
+        for entry in entries:
+            if entry.problem is not None or entry.cohort is None:
+                message = entry.problem.message if entry.problem else t("cohorts.state.empty")
+                table.add_row(entry.path.name, "", "", message, key=str(entry.path))
+                continue
+            cohort = entry.cohort
+            state = t("cohorts.state.archived") if cohort.archived else t("cohorts.state.active")
+            start = cohort.start_date.isoformat() if cohort.start_date else ""
+            table.add_row(cohort.name, str(counts.get(entry.path, 0)), start, state, key=str(entry.path))
+        hint = t("cohorts.empty", path=str(self.facilitator.workspace.root)) if not entries else t("cohorts.hint")
+        self.query_one("#cohorts-hint", Static).update(hint)
+
+    def _selected(self) -> CohortEntry | None:
+        table = self.query_one("#cohorts", DataTable)
+        if not self.entries or table.cursor_row is None or table.cursor_row >= len(self.entries):
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((e for e in self.entries if str(e.path) == key), None)
+
+    @on(DataTable.RowSelected, "#cohorts")
+    def action_open(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        if entry.problem is not None:
+            self.notify(entry.problem.message, severity="error", timeout=30)
+            return
+        self.facilitator.open_cohort(entry.path)
+
+    def action_new(self) -> None:
+        def created(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.create(values)
+
+        self.app.push_screen(FormScreen(t("cohorts.new_title"), cohort_fields(), {"approach": Approach.TERRITORIAL.value}), created)
+
+    @work(thread=True)
+    def create(self, values: dict[str, Any]) -> None:
+        consultants = [Consultant(name=values["consultant"], days_budgeted=values["days_budgeted"] or 0.0)] if values["consultant"] else []
+        cohort = Cohort(
+            name=values["name"],
+            approach=Approach(values["approach"]),
+            territory=values["territory"],
+            start_date=values["start_date"],
+            consultants=consultants,
+        )
+        try:
+            store = self.facilitator.workspace.create([cohort])
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error", timeout=30)
+            return
+        self.app.call_from_thread(self.notify, t("cohorts.created", name=cohort.name))
+        self.app.call_from_thread(self.facilitator.open_cohort, store.path)
+
+    def action_rename(self) -> None:
+        entry = self._selected()
+        if entry is None or entry.cohort is None:
+            return
+        cohort = entry.cohort
+        fields = [Field("name", t("cohorts.field.name"), required=True, check=lambda v: require_name(v))]
+
+        def renamed(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.patch(entry, {"name": values["name"]}, t("cohorts.renamed", name=values["name"]))
+
+        self.app.push_screen(FormScreen(t("cohorts.rename_title"), fields, {"name": cohort.name}), renamed)
+
+    def action_archive(self) -> None:
+        entry = self._selected()
+        if entry is None or entry.cohort is None:
+            return
+        archived = not entry.cohort.archived
+        message = t("cohorts.archived" if archived else "cohorts.unarchived", name=entry.cohort.name)
+        self.patch(entry, {"archived": archived}, message)
+
+    @work(thread=True)
+    def patch(self, entry: CohortEntry, fields: dict[str, Any], done: str) -> None:
+        assert entry.cohort is not None
+        try:
+            self.facilitator.workspace.open(entry.path).patch(Cohort, entry.cohort.id, fields)
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error", timeout=30)
+            return
+        self.app.call_from_thread(self.notify, done)
+        self.app.call_from_thread(self.load)

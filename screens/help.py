@@ -1,0 +1,82 @@
+"""The help screen (F1 or ?) and the too-small notice."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Static
+
+from facilitator.i18n import t
+
+
+def key_label(key: str) -> str:
+    """A key as people read it: ``ctrl+q`` -> ``Ctrl+Q``, ``question_mark`` -> ``?``."""
+    names = {"question_mark": "?", "space": t("tui.keyname.space"), "escape": t("tui.keyname.escape"),
+             "enter": t("tui.keyname.enter"), "delete": t("tui.keyname.delete")}
+    return "/".join(names.get(k, k.replace("ctrl+", "Ctrl+").upper() if len(k) > 1 else k) for k in key.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the screen underneath, with what it does."""
+
+    BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", t("tui.key.close"))]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > Vertical {
+        width: 70; max-width: 100%; height: auto; max-height: 90%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    HelpScreen DataTable { height: auto; max-height: 20; }
+    HelpScreen .hint { color: $text-muted; }
+    """
+
+    def __init__(self, under: Screen[object]) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(t("tui.help.title"), classes="title")
+            yield DataTable(id="keys", cursor_type="none", show_header=False)
+            yield Static(t("tui.help.footer"), classes="hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#keys", DataTable)
+        table.add_columns(t("tui.help.col.key"), t("tui.help.col.action"))
+        seen: set[str] = set()
+        for key, active in self.under.active_bindings.items():
+            description = active.binding.description
+            if not description or description in seen:
+                continue
+            seen.add(description)
+            table.add_row(key_label(active.binding.key if "," in active.binding.key else key), description)
+
+
+class TooSmallScreen(ModalScreen[None]):
+    """Shown instead of a broken layout when the terminal is below the size needed."""
+
+    DEFAULT_CSS = """
+    TooSmallScreen { align: center middle; background: $background; }
+    TooSmallScreen > Static { width: 100%; content-align: center middle; text-align: center; }
+    """
+
+    def __init__(self, width: int, height: int) -> None:
+        super().__init__()
+        self.needed = (width, height)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="too-small")
+
+    def on_mount(self) -> None:
+        self.update_message()
+
+    def on_resize(self) -> None:
+        self.update_message()
+
+    def update_message(self) -> None:
+        width, height = self.needed
+        self.query_one("#too-small", Static).update(
+            t("tui.too_small", width=width, height=height, current_width=self.app.size.width, current_height=self.app.size.height)
+        )

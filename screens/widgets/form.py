@@ -1,0 +1,184 @@
+"""One modal form for every record: fields, inline validation, Enter saves, Escape cancels.
+
+Each field parses its text with the core's own parser (a bad date raises
+``InvalidInput``); the sentence is shown under the field and nothing is
+returned until every field is valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from facilitator.domain import InvalidInput, parse_date
+from facilitator.i18n import t
+
+FieldKind = Literal["text", "date", "bool", "choice", "number", "list"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: FieldKind = "text"
+    required: bool = False
+    choices: Sequence[tuple[str, str]] = ()  # (label, value)
+    placeholder: str = ""
+    check: Callable[[Any], None] | None = None  # extra rule, raises InvalidInput
+
+
+def _number(text: str, field: str) -> float:
+    try:
+        value = float(text.replace(",", ".").strip())
+    except ValueError:
+        raise InvalidInput("forms.error.number", field, value=text.strip()) from None
+    if value < 0:
+        raise InvalidInput("forms.error.negative", field, value=text.strip())
+    return value
+
+
+def parse_field(field: Field, raw: Any) -> Any:
+    """The value of a field from what its widget holds, or InvalidInput."""
+    if field.kind == "bool":
+        return bool(raw)
+    if field.kind == "choice":
+        return None if raw is Select.BLANK else raw
+    text = str(raw or "").strip()
+    if not text:
+        if field.required:
+            raise InvalidInput("forms.error.required", field.name, label=field.label)
+        return [] if field.kind == "list" else None if field.kind in ("date", "number") else ""
+    if field.kind == "date":
+        return parse_date(text, field.name)
+    if field.kind == "number":
+        return _number(text, field.name)
+    if field.kind == "list":
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return " ".join(text.split())
+
+
+def _shown(field: Field, value: Any) -> Any:
+    if field.kind == "bool":
+        return bool(value)
+    if field.kind == "choice":
+        return value if value is not None else Select.BLANK
+    if field.kind == "list":
+        return ", ".join(value or [])
+    if field.kind == "date":
+        return value.isoformat() if value else ""
+    if field.kind == "number":
+        return "" if value is None else f"{value:g}"
+    return value or ""
+
+
+class FormScreen(ModalScreen[dict[str, Any] | None]):
+    """Returns the parsed values, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", t("forms.cancel")),
+        Binding("ctrl+s", "submit", t("forms.save")),
+    ]
+    DEFAULT_CSS = """
+    FormScreen { align: center middle; }
+    FormScreen > VerticalScroll {
+        width: 72; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    FormScreen .form-title { text-style: bold; padding-bottom: 1; }
+    FormScreen Label { color: $text-muted; }
+    FormScreen Input, FormScreen Select { width: 100%; }
+    FormScreen .field-error { color: $error; height: auto; display: none; }
+    FormScreen .field-error.shown { display: block; }
+    FormScreen #form-buttons { height: auto; align-horizontal: right; padding-top: 1; }
+    FormScreen #form-buttons Button { margin-left: 1; }
+    """
+
+    def __init__(self, title: str, fields: Sequence[Field], values: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.form_title = title
+        self.fields = list(fields)
+        self.initial = values or {}
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(self.form_title, classes="form-title")
+            for field in self.fields:
+                yield from self._compose_field(field)
+            with Horizontal(id="form-buttons"):
+                yield Button(t("forms.cancel"), id="cancel")
+                yield Button(t("forms.save"), id="save", variant="primary")
+
+    def _compose_field(self, field: Field) -> ComposeResult:
+        value = _shown(field, self.initial.get(field.name))
+        widget_id = f"field-{field.name}"
+        label = f"{field.label} *" if field.required else field.label
+        if field.kind == "bool":
+            yield Checkbox(label, value, id=widget_id)
+        else:
+            yield Label(label)
+            if field.kind == "choice":
+                yield Select([(lbl, val) for lbl, val in field.choices], value=value, id=widget_id, allow_blank=not field.required)
+            else:
+                placeholder = field.placeholder or (t("forms.date_placeholder") if field.kind == "date" else "")
+                yield Input(str(value), placeholder=placeholder, id=widget_id)
+        yield Static("", id=f"error-{field.name}", classes="field-error")
+
+    def on_mount(self) -> None:
+        for input_widget in self.query(Input):
+            input_widget.cursor_blink = False
+
+    def _widget(self, field: Field) -> Widget:
+        return self.query_one(f"#field-{field.name}")
+
+    def _check(self, field: Field) -> tuple[Any, str | None]:
+        widget = self._widget(field)
+        raw = widget.value if isinstance(widget, Input | Checkbox | Select) else None
+        try:
+            value = parse_field(field, raw)
+            if field.check is not None:
+                field.check(value)
+        except InvalidInput as error:
+            return None, error.message
+        return value, None
+
+    def _show_error(self, field: Field, message: str | None) -> None:
+        error = self.query_one(f"#error-{field.name}", Static)
+        error.update(message or "")
+        error.set_class(message is not None, "shown")
+
+    @on(Input.Changed)
+    def recheck(self, event: Input.Changed) -> None:
+        """Once a field was flagged, clear the message as soon as it is fixed."""
+        name = (event.input.id or "").removeprefix("field-")
+        field = next((f for f in self.fields if f.name == name), None)
+        if field is not None and self.query_one(f"#error-{name}", Static).has_class("shown"):
+            self._show_error(field, self._check(field)[1])
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_submit(self) -> None:
+        values: dict[str, Any] = {}
+        first_bad: Field | None = None
+        for field in self.fields:
+            value, message = self._check(field)
+            self._show_error(field, message)
+            if message is not None:
+                first_bad = first_bad or field
+            values[field.name] = value
+        if first_bad is not None:
+            self._widget(first_bad).focus()
+            return
+        self.dismiss(values)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
