@@ -61,7 +61,7 @@ class CohortListScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, group="cohort-list")
     def load(self) -> None:
         entries = self.facilitator.workspace.entries()
         counts = {}
@@ -113,7 +113,7 @@ class CohortListScreen(Screen[None]):
 
         self.app.push_screen(FormScreen(t("cohorts.new_title"), cohort_fields(), {"approach": Approach.TERRITORIAL.value}), created)
 
-    @work(thread=True)
+    @work(thread=True, group="cohort-write")
     def create(self, values: dict[str, Any]) -> None:
         consultants = [Consultant(name=values["consultant"], days_budgeted=values["days_budgeted"] or 0.0)] if values["consultant"] else []
         cohort = Cohort(
@@ -152,7 +152,7 @@ class CohortListScreen(Screen[None]):
         message = t("cohorts.archived" if archived else "cohorts.unarchived", name=entry.cohort.name)
         self.patch(entry, {"archived": archived}, message)
 
-    @work(thread=True)
+    @work(thread=True, group="cohort-write")
     def patch(self, entry: CohortEntry, fields: dict[str, Any], done: str) -> None:
         assert entry.cohort is not None
         try:

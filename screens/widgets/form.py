@@ -135,6 +135,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     def on_mount(self) -> None:
         for input_widget in self.query(Input):
             input_widget.cursor_blink = False
+        if self.fields:
+            self._widget(self.fields[0]).focus()
 
     def _widget(self, field: Field) -> Widget:
         return self.query_one(f"#field-{field.name}")

@@ -1,0 +1,143 @@
+"""The app shell: areas, help, the too-small notice, the cohort list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input
+
+from facilitator.domain import Cohort, Note
+from facilitator.store import CohortStore
+from facilitator.workspace import Workspace
+from screens.bilan import BilanScreen
+from screens.board import BoardScreen
+from screens.cohorts import CohortListScreen
+from screens.dashboard import DashboardScreen
+from screens.help import HelpScreen, TooSmallScreen
+from screens.sessions import SessionsScreen
+from screens.widgets.form import FormScreen
+from tests.conftest import make_app
+
+
+async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_the_only_cohort_opens_on_its_dashboard_and_keys_move_between_areas(demo_workspace: Workspace) -> None:
+    app = make_app(demo_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.sub_title.startswith("Collectif MSE")
+        for key, screen in (("2", BoardScreen), ("3", SessionsScreen), ("4", BilanScreen), ("1", DashboardScreen)):
+            await pilot.press(key)
+            assert isinstance(app.screen, screen)
+
+
+async def test_help_lists_the_keys_of_the_screen_underneath(demo_workspace: Workspace) -> None:
+    app = make_app(demo_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        rows = [app.screen.query_one("#keys", DataTable).get_row_at(i) for i in range(app.screen.query_one("#keys", DataTable).row_count)]
+        descriptions = {str(row[1]) for row in rows}
+        assert {"Quitter", "Aide"} <= descriptions
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_a_small_terminal_gets_a_plain_message(demo_workspace: Workspace) -> None:
+    app = make_app(demo_workspace)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        text = str(app.screen.query_one("#too-small").render())
+        assert "80×24" in text and "60×20" in text
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert not isinstance(app.screen, TooSmallScreen)
+
+
+async def test_several_cohorts_open_on_the_list(demo_workspace: Workspace) -> None:
+    demo_workspace.create([Cohort(name="Autre cohorte")])
+    app = make_app(demo_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, CohortListScreen)
+        table = app.screen.query_one("#cohorts", DataTable)
+        assert table.row_count == 2
+        names = sorted(str(table.get_row_at(i)[0]) for i in range(2))
+        assert names[0] == "Autre cohorte"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        opened = app.view.cohort.name if app.view else ""
+        # Back to the list and into the other cohort: the areas follow the switch.
+        await pilot.press("f2")
+        await settle(app, pilot)
+        table = app.screen.query_one("#cohorts", DataTable)
+        other = next(i for i in range(2) if str(table.get_row_at(i)[0]) != opened)
+        table.move_cursor(row=other)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.view is not None and app.view.cohort.name != opened
+
+
+async def test_create_rename_and_archive_a_cohort(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path / "ws")
+    app = make_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, CohortListScreen)
+        await pilot.press("n")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#field-name", Input).value = "Collectif Sport 2027"
+        form.query_one("#field-start_date", Input).value = "31/02/2027"
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, FormScreen)  # refused: the date is impossible
+        assert "AAAA-MM-JJ" in str(form.query_one("#error-start_date").render())
+        assert workspace.cohort_files() == []
+        form.query_one("#field-start_date", Input).value = "01/02/2027"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        [path] = workspace.cohort_files()
+        cohort = CohortStore(path).records(Cohort)[0]
+        assert (cohort.name, cohort.start_date.isoformat() if cohort.start_date else "") == ("Collectif Sport 2027", "2027-02-01")
+
+        await pilot.press("f2")
+        await settle(app, pilot)
+        await pilot.press("r")
+        app.screen.query_one("#field-name", Input).value = "Collectif Sport Drôme 2027"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        cohort = CohortStore(path).records(Cohort)[0]
+        assert cohort.name == "Collectif Sport Drôme 2027" and cohort.archived
+
+
+async def test_escape_cancels_a_form_and_saves_nothing(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path / "ws")
+    app = make_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        app.screen.query_one("#field-name", Input).value = "Jamais"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CohortListScreen)
+        assert workspace.cohort_files() == []
+
+
+async def test_a_note_written_elsewhere_reaches_the_view(small_cohort: CohortStore, workspace: Workspace) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        CohortStore(small_cohort.path).put(Note(text="depuis un autre terminal"))
+        app.poll_store()
+        await settle(app, pilot)
+        assert app.view is not None and [n.text for n in app.view.notes] == ["depuis un autre terminal"]
