@@ -276,7 +276,7 @@ class CohortStore:
         self._housekept = False
         self._backed_up = False
         self.version = 0  # bumped whenever the in-memory state changes
-        self._decoded: dict[str, tuple[int, list[Any]]] = {}
+        self._decoded: dict[str, list[Any]] = {}  # table -> records decoded since its last change
 
     # --- creating ---------------------------------------------------------------
 
@@ -321,16 +321,19 @@ class CohortStore:
             return list(self._tables.get(table, {}).values())
 
     def records(self, cls: type[R]) -> list[R]:
-        """All records of one type, decoded once per change of the state."""
+        """All records of one type, decoded again only when that table changed.
+
+        The records are shared between callers: treat them as read-only and
+        write changes through ``put`` or ``patch``.
+        """
         with self._thread_lock:
             if not self._meta:
                 self.refresh()
-            cached = self._decoded.get(cls.TABLE)
-            if cached is None or cached[0] != self.version:
+            decoded = self._decoded.get(cls.TABLE)
+            if decoded is None:
                 decoded = [cls.from_doc(doc) for doc in self._tables.get(cls.TABLE, {}).values()]
-                self._decoded[cls.TABLE] = (self.version, decoded)
-                return list(decoded)
-            return list(cached[1])
+                self._decoded[cls.TABLE] = decoded
+            return list(decoded)
 
     def get(self, cls: type[R], record_id: str) -> R | None:
         with self._thread_lock:
@@ -370,7 +373,7 @@ class CohortStore:
             except OSError as error:
                 raise WriteFailed(self.journal_path, error) from error
             apply_ops(self._tables, ops)
-            self.version += 1
+            self._changed(op["t"] for op in ops)
             if (
                 self._needs_compaction
                 or self._journal_lines >= JOURNAL_MAX_LINES
@@ -482,7 +485,16 @@ class CohortStore:
             self._needs_compaction = True
         self._tables, self._meta, self._snap_key = tables, meta, snap_key
         self._journal_key, self._journal_pos, self._journal_lines = None, 0, 0
+        self._changed(None)
+
+    def _changed(self, tables: Iterable[str] | None) -> None:
+        """Note a change of the state: drop the decoded records of those tables (all if None)."""
         self.version += 1
+        if tables is None:
+            self._decoded.clear()
+        else:
+            for table in set(tables):
+                self._decoded.pop(table, None)
 
     def _read_journal(self) -> None:
         try:
@@ -505,7 +517,7 @@ class CohortStore:
         lines = tail.split(b"\n")
         complete, torn = lines[:-1], lines[-1]
         generation = self.generation
-        changed = False
+        changed: set[str] = set()
         for index, line in enumerate(complete):
             entry = decode_line(line)
             if entry is None:
@@ -522,11 +534,11 @@ class CohortStore:
                 self._journal_needs_trim = True
                 continue
             apply_ops(self._tables, entry["ops"])
-            changed = True
+            changed.update(op["t"] for op in entry["ops"])
         if torn:
             self._journal_needs_trim = True
         if changed:
-            self.version += 1
+            self._changed(changed)
 
     def _append_locked(self, ops: Sequence[Op]) -> None:
         line = encode_line(self.generation, ops)
