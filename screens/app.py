@@ -9,6 +9,7 @@ that is once the write is fsynced.
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -125,24 +126,57 @@ class FacilitatorApp(App[None]):
             self.view = view
             self.sub_title = view.cohort.name
 
-    def save(self, write: Callable[[CohortStore], object], saved: str) -> None:
-        """Run ``write`` on the store in a worker; say ``saved`` once it is on disk."""
+    def save(
+        self,
+        write: Callable[[CohortStore], object],
+        saved: str | None,
+        *,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        """Run ``write`` on the store in a worker; say ``saved`` once it is on disk.
+
+        A refused write says why and calls ``on_error`` with that sentence (the
+        capture line gives the typed note back); the file is left as it was.
+        """
         if self.store is None:
             return
-        self._save(self.store, write, saved)
+        self._save(self.store, write, saved, on_error)
 
     @work(thread=True, group="save")
-    def _save(self, store: CohortStore, write: Callable[[CohortStore], object], saved: str) -> None:
+    def _save(
+        self,
+        store: CohortStore,
+        write: Callable[[CohortStore], object],
+        saved: str | None,
+        on_error: Callable[[str], None] | None,
+    ) -> None:
         try:
             write(store)
             view = CohortView.load(store)
         except StoreError as error:
             self.call_from_thread(self.notify, error.message, severity="error", timeout=30)
+            if on_error is not None:
+                self.call_from_thread(on_error, error.message)
             return
         self.call_from_thread(self._set_view, store, view)
-        self.call_from_thread(self.notify, saved, timeout=3)
+        if saved:
+            self.call_from_thread(self.notify, saved, timeout=3)
 
     # --- navigation -----------------------------------------------------------------
+
+    @property
+    def author(self) -> str:
+        """Who writes: the Unix user, so two facilitators' notes can be told apart."""
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return ""
+
+    def open_session(self, session_id: str) -> None:
+        """The live screen of one session, over the current area."""
+        from screens.session import SessionScreen
+
+        self.push_screen(SessionScreen(session_id))
 
     def action_area(self, area: str) -> None:
         if self.store is None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from facilitator.agenda import planned_minutes
@@ -15,6 +17,7 @@ from screens.base import AreaScreen
 
 class SessionsScreen(AreaScreen):
     AREA = "sessions"
+    BINDINGS = [Binding("enter", "open_session", t("sessions.key.open"))]
 
     def compose_body(self) -> ComposeResult:
         yield Static(t("sessions.title"), classes="title")
@@ -42,3 +45,12 @@ class SessionsScreen(AreaScreen):
             minutes = planned_minutes(session.agenda, start) if session.agenda and start else 0
             length = t("sessions.minutes", minutes=minutes) if minutes else "—"
             table.add_row(name, date, when, session.place, length, key=session.id)
+
+    @on(DataTable.RowSelected, "#sessions")
+    def action_open_session(self) -> None:
+        table = self.query_one("#sessions", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key is not None:
+            self.facilitator.open_session(key)

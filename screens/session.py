@@ -1,0 +1,415 @@
+"""The live session: the agenda and its clock, quick capture, the notes as they come.
+
+The clock is the core's pure function of the session's recorded presses and
+``now``: nothing is written per tick, so quitting, a crash or a second terminal
+shows the same clock. A press is recorded (fsynced) in a worker and the screen
+follows the store. Keys from shared/CLI.md: ``space`` starts or pauses, ``n``
+goes to the next item, ``c`` puts the cursor in the capture line, ``escape``
+leaves it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import arrow
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from facilitator.agenda import item_title
+from facilitator.clock import Action, ClockState, Status, allowed_actions, clock_state, make_event, replan
+from facilitator.domain import (
+    AgendaItem,
+    ClockEvent,
+    InvalidInput,
+    Lever,
+    Note,
+    NoteKind,
+    Session,
+    SessionKind,
+    encode_value,
+    label,
+)
+from facilitator.i18n import t
+from facilitator.programme import SessionPlan, format_day, session_plan
+from facilitator.store import Op
+from facilitator.view import CohortView
+from screens.widgets.capture_line import CaptureLine
+from screens.widgets.clock_panel import ClockPanel
+from screens.widgets.form import Field, FormScreen
+from screens.widgets.note_feed import NoteFeed, NoteFilter
+from screens.widgets.replan import ReplanScreen
+
+if TYPE_CHECKING:
+    from screens.app import FacilitatorApp
+
+EXTEND_MINUTES = 5
+AGENDA_ROWS = 5
+
+# The kind a line without a prefix takes, by session: what is mostly said there.
+DEFAULT_KIND = {
+    SessionKind.INTRO: NoteKind.QUESTION,
+    SessionKind.STATE_OF_PLAY: NoteKind.CONSTAT,
+    SessionKind.EVOLUTION: NoteKind.CONSTAT,
+    SessionKind.BILAN: NoteKind.VISION_CHANGE,
+}
+
+
+def session_name(session: Session, view: CohortView) -> str:
+    structure = view.structure(session.structure_id)
+    name = label(session.kind)
+    return f"{name} — {structure.name}" if structure else name
+
+
+def planned_start(session: Session, plan: SessionPlan, now: arrow.Arrow) -> arrow.Arrow | None:
+    """When the session was planned to start, if it is run on its planned day.
+
+    Run on another day (postponed, or rehearsed), ahead or behind is measured
+    against its own start instead of a date that no longer means anything.
+    """
+    if session.date is None or session.date != now.date():
+        return None
+    return now.replace(hour=plan.start.hour, minute=plan.start.minute, second=0, microsecond=0)
+
+
+class SessionScreen(Screen[None]):
+    BINDINGS = [
+        Binding("space", "toggle_clock", t("session.key.start_pause")),
+        Binding("n", "clock('next')", t("session.key.next")),
+        Binding("c", "capture", t("session.key.capture")),
+        Binding("escape", "leave", t("session.key.leave"), show=False),
+        Binding("p", "clock('previous')", t("session.key.previous"), show=False),
+        Binding("plus", "extend", t("session.key.extend", minutes=EXTEND_MINUTES)),
+        Binding("equals_sign", "extend", t("session.key.extend", minutes=EXTEND_MINUTES), show=False),
+        Binding("s", "clock('skip')", t("session.key.skip"), show=False),
+        Binding("r", "replan", t("session.key.replan")),
+        Binding("f", "filter", t("session.key.filter"), show=False),
+        Binding("e", "edit_note", t("session.key.edit"), show=False),
+        Binding("d,delete", "delete_note", t("session.key.delete"), show=False),
+        Binding("u", "undo", t("session.key.undo"), show=False),
+        Binding("b", "toggle_bell", t("session.key.bell"), show=False),
+    ]
+    DEFAULT_CSS = """
+    SessionScreen #session-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+    SessionScreen #agenda { height: auto; max-height: 7; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    SessionScreen #session-title { text-wrap: nowrap; text-overflow: ellipsis; }
+    SessionScreen #feed-title { height: 1; padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.state: ClockState | None = None
+        self.note_filter = NoteFilter()
+        self.deleted: list[Note] = []
+        self.bell = True
+        self._agenda_text = ""
+        self._was_over = False
+
+    @property
+    def facilitator(self) -> FacilitatorApp:
+        from screens.app import FacilitatorApp
+
+        assert isinstance(self.app, FacilitatorApp)
+        return self.app
+
+    # --- layout -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="session-title")
+        yield ClockPanel(id="clock")
+        yield Static("", id="agenda")
+        yield CaptureLine(id="capture-line")
+        yield Static("", id="feed-title")
+        yield NoteFeed(id="feed")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "view", self._view_changed)
+        self.set_interval(1.0, self.tick)
+        self.query_one(NoteFeed).focus()
+
+    # --- what is shown ---------------------------------------------------------------
+
+    @property
+    def view(self) -> CohortView:
+        view = self.facilitator.view
+        assert view is not None
+        return view
+
+    @property
+    def session(self) -> Session:
+        session = self.view.session(self.session_id)
+        assert session is not None
+        return session
+
+    @property
+    def plan(self) -> SessionPlan:
+        return session_plan(self.session, self.view.structures)
+
+    def events(self) -> list[ClockEvent]:
+        return [e for e in self.view.clock if e.session_id == self.session_id]
+
+    def _view_changed(self, view: CohortView | None) -> None:
+        if view is None or view.session(self.session_id) is None:
+            return
+        session = self.session
+        title = session_name(session, view)
+        when = format_day(session.date) if session.date else ""
+        self.query_one("#session-title", Static).update(" · ".join(p for p in (title, when, session.place) if p))
+        capture = self.query_one(CaptureLine)
+        capture.structures = view.structures
+        capture.default_structure = session.structure_id if session.kind == SessionKind.BILAN else None
+        capture.default_kind = DEFAULT_KIND[session.kind]
+        self._show_feed(view)
+        self.tick()
+
+    def _show_feed(self, view: CohortView) -> None:
+        notes = [n for n in view.notes if n.session_id == self.session_id and self.note_filter.accepts(n)]
+        described = self.note_filter.describe(view)
+        title = t("session.feed.title", count=len(notes))
+        if described:
+            title = t("session.feed.filtered", title=title, filter=described)
+        self.query_one("#feed-title", Static).update(title)
+        self.query_one(NoteFeed).show(notes, view)
+
+    def compute(self, now: arrow.Arrow | None = None) -> ClockState:
+        plan = self.plan
+        local = (now or self.facilitator.now()).to(self.view.cohort.timezone)
+        return clock_state(plan.items, self.events(), local, planned_start=planned_start(self.session, plan, local))
+
+    def tick(self) -> None:
+        """Once a second: only the clock panel repaints, the agenda when it changed."""
+        if self.facilitator.view is None or self.view.session(self.session_id) is None:
+            return
+        plan = self.plan
+        state = self.compute()
+        self.state = state
+        names = self.view.structure_names()
+        timezone = self.view.cohort.timezone
+        if state.current is not None and plan.items:
+            title = item_title(plan.items[state.current], names)
+            budget = state.runs[state.current].budget
+        else:
+            title, budget = t("session.clock.no_item"), 0.0
+        self.query_one(ClockPanel).show(title, state, budget, timezone)
+        over = state.status is Status.RUNNING and state.overtime > 0
+        if over and not self._was_over and self.bell:
+            self.app.bell()
+        self._was_over = over
+        agenda = self._agenda_lines(plan, state, names, timezone)
+        if agenda.plain != self._agenda_text:
+            self._agenda_text = agenda.plain
+            self.query_one("#agenda", Static).update(agenda)
+
+    def _agenda_lines(self, plan: SessionPlan, state: ClockState, names: dict[str, str], timezone: str) -> Text:
+        """The items around the current one, with their projected start times."""
+        current = state.current if state.current is not None else len(plan.items)
+        first = max(0, min(current - 1, len(plan.items) - AGENDA_ROWS))
+        lines = Text()
+        projected = self._projected_starts(plan, state, timezone)
+        for index in range(first, min(len(plan.items), first + AGENDA_ROWS)):
+            item, run = plan.items[index], state.runs[index]
+            if run.skipped:
+                mark, style = "↷", "dim strike"
+            elif index == state.current and state.status is not Status.FINISHED:
+                mark, style = "▶", "bold"
+            elif run.done:
+                mark, style = "✓", "dim"
+            else:
+                mark, style = "·", ""
+            start = projected.get(index, plan.planned[index].start.strftime("%H:%M"))
+            minutes = round(run.budget / 60)
+            line = f"{mark} {start}  {minutes:>3} min  {item_title(item, names)}"
+            if lines:
+                lines.append("\n")
+            lines.append(line, style=style)
+        if plan.stand_in is not None and not self.events():
+            lines.append("\n" + t("session.agenda.from_template", template=plan.stand_in.label()), style="italic")
+        return lines
+
+    def _projected_starts(self, plan: SessionPlan, state: ClockState, timezone: str) -> dict[int, str]:
+        """When each item still to come will start at the current pace."""
+        if state.status in (Status.NOT_STARTED, Status.FINISHED) or state.current is None:
+            return {}
+        starts: dict[int, str] = {}
+        cursor = self.facilitator.now().to(timezone).shift(seconds=state.remaining)
+        for index in range(state.current + 1, len(plan.items)):
+            run = state.runs[index]
+            if run.skipped:
+                continue
+            fixed = plan.items[index].fixed_time
+            if fixed is not None:
+                pinned = cursor.replace(hour=fixed.hour, minute=fixed.minute, second=0)
+                cursor = max(cursor, pinned)
+            starts[index] = cursor.format("HH:mm")
+            cursor = cursor.shift(seconds=run.budget)
+        if state.started_at is not None and state.current < len(plan.items):
+            run = state.runs[state.current]
+            if run.started is not None:
+                starts[state.current] = run.started.to(timezone).format("HH:mm")
+        return starts
+
+    # --- the clock ---------------------------------------------------------------------
+
+    def action_toggle_clock(self) -> None:
+        state = self.compute()
+        if state.status is Status.NOT_STARTED:
+            self.press(Action.START)
+        elif state.status is Status.RUNNING:
+            self.press(Action.PAUSE)
+        elif state.status is Status.PAUSED:
+            self.press(Action.RESUME)
+
+    def action_clock(self, action: str) -> None:
+        self.press(Action(action))
+
+    def action_extend(self) -> None:
+        self.press(Action.EXTEND, minutes=EXTEND_MINUTES)
+
+    def press(self, action: Action, *, minutes: int = 0) -> None:
+        """Record one press; refused presses say why instead of doing nothing."""
+        now = self.facilitator.now()
+        state = self.compute(now)
+        if action not in allowed_actions(state):
+            self.notify(t(f"session.refused.{action.value}"), severity="warning", timeout=3)
+            return
+        try:
+            event = make_event(state, self.session_id, action.value, now, minutes=minutes)
+        except InvalidInput as error:
+            self.notify(error.message, severity="warning", timeout=3)
+            return
+        plan = self.plan
+        ops: list[Op] = [{"o": "put", "t": ClockEvent.TABLE, "d": event.to_doc()}]
+        if plan.stand_in is not None:
+            # The clock counts items by position: keep the agenda it runs on.
+            ops.append(self._agenda_patch(plan.items, plan))
+        self.facilitator.save(lambda store: store.apply(ops), None)
+
+    def _agenda_patch(self, items: Sequence[AgendaItem], plan: SessionPlan) -> Op:
+        """Keep ``items`` as the session's own agenda, with the times it is planned on."""
+        fields = encode_value({"agenda": list(items), "start_time": plan.start, "end_time": plan.end})
+        return {"o": "patch", "t": Session.TABLE, "i": self.session_id, "f": fields}
+
+    def action_replan(self) -> None:
+        now = self.facilitator.now()
+        state = self.compute(now)
+        plan = self.plan
+        proposal = replan(plan.items, state, now.to(self.view.cohort.timezone), end=plan.end)
+
+        def answered(apply: bool | None) -> None:
+            if apply:
+                patch = self._agenda_patch(proposal.items, plan)
+                self.facilitator.save(lambda store: store.apply([patch]), t("session.replan.applied"))
+
+        self.app.push_screen(ReplanScreen(plan.items, proposal, self.view.structure_names()), answered)
+
+    def action_toggle_bell(self) -> None:
+        self.bell = not self.bell
+        self.notify(t("session.bell.on" if self.bell else "session.bell.off"), timeout=2)
+
+    # --- capture ------------------------------------------------------------------------
+
+    def action_capture(self) -> None:
+        self.query_one(CaptureLine).input.focus()
+
+    def action_leave(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one(NoteFeed).focus()
+        else:
+            self.app.pop_screen()
+
+    @on(CaptureLine.Captured)
+    def captured(self, event: CaptureLine.Captured) -> None:
+        note = event.draft.to_note(
+            session_id=self.session_id, author=self.facilitator.author, created=self.facilitator.now()
+        )
+        line = event.line
+        capture = self.query_one(CaptureLine)
+
+        def failed(message: str) -> None:
+            capture.restore(line, message)
+
+        self.facilitator.save(lambda store: store.put(note), t("session.note.saved"), on_error=failed)
+
+    # --- the feed -------------------------------------------------------------------------
+
+    def _selected_note(self) -> Note | None:
+        note_id = self.query_one(NoteFeed).selected_id
+        return next((n for n in self.view.notes if n.id == note_id), None)
+
+    def action_filter(self) -> None:
+        view = self.view
+        fields = [
+            Field("structure_id", t("session.filter.structure"), "choice", choices=[(s.name, s.id) for s in view.structures]),
+            Field("kind", t("session.filter.kind"), "choice", choices=[(label(k), k.value) for k in NoteKind]),
+            Field("lever", t("session.filter.lever"), "choice", choices=[(label(lv), lv.value) for lv in Lever]),
+        ]
+        current = {
+            "structure_id": self.note_filter.structure_id,
+            "kind": self.note_filter.kind.value if self.note_filter.kind else None,
+            "lever": self.note_filter.lever.value if self.note_filter.lever else None,
+        }
+
+        def chosen(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            self.note_filter = NoteFilter(
+                structure_id=values["structure_id"],
+                kind=NoteKind(values["kind"]) if values["kind"] else None,
+                lever=Lever(values["lever"]) if values["lever"] else None,
+            )
+            self._show_feed(self.view)
+
+        self.app.push_screen(FormScreen(t("session.filter.title"), fields, current), chosen)
+
+    def action_edit_note(self) -> None:
+        note = self._selected_note()
+        if note is None:
+            return
+        view = self.view
+        fields = [
+            Field("text", t("session.note.text"), required=True),
+            Field("kind", t("session.filter.kind"), "choice", required=True, choices=[(label(k), k.value) for k in NoteKind]),
+            Field("structure_id", t("session.filter.structure"), "choice", choices=[(s.name, s.id) for s in view.structures]),
+            Field("lever", t("session.filter.lever"), "choice", choices=[(label(lv), lv.value) for lv in Lever]),
+            Field("das", t("session.note.das")),
+        ]
+        before = {
+            "text": note.text,
+            "kind": note.kind.value,
+            "structure_id": note.structure_id,
+            "lever": note.lever.value if note.lever else None,
+            "das": note.das,
+        }
+
+        def edited(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            changed = {k: v for k, v in values.items() if v != before[k]}
+            if not changed:
+                return
+            changed["edited"] = self.facilitator.now()
+            self.facilitator.save(lambda store: store.patch(Note, note.id, changed), t("session.note.edited"))
+
+        self.app.push_screen(FormScreen(t("session.note.edit_title"), fields, before), edited)
+
+    def action_delete_note(self) -> None:
+        note = self._selected_note()
+        if note is None:
+            return
+        self.deleted.append(note)
+        self.facilitator.save(lambda store: store.delete(Note, note.id), t("session.note.deleted"))
+
+    def action_undo(self) -> None:
+        if not self.deleted:
+            self.notify(t("session.note.nothing_to_undo"), timeout=2)
+            return
+        note = self.deleted.pop()
+        self.facilitator.save(lambda store: store.put(note), t("session.note.restored"))

@@ -1,0 +1,112 @@
+"""The quick-capture line: one line typed while people talk becomes one note.
+
+The syntax is the core's (``facilitator.capture``), shared with ``facilitator
+capture``. A line that cannot be read keeps its text and says why underneath;
+a good line is handed on (``Captured``) and cleared at once, so the next thing
+said can be typed while the note is being written to disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.suggester import Suggester
+from textual.widgets import Input, Static
+
+from facilitator.capture import CaptureDraft, completions, parse_capture
+from facilitator.domain import InvalidInput, NoteKind, Structure
+from facilitator.i18n import t
+
+
+class MarkerSuggester(Suggester):
+    """Completes the ``@structure`` or ``#tag`` being typed at the end of the line."""
+
+    def __init__(self, owner: CaptureLine) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.owner = owner
+
+    async def get_suggestion(self, value: str) -> str | None:
+        start, _, candidates = completions(
+            value, len(value), self.owner.structures, default_structure=self.owner.default_structure
+        )
+        if not candidates:
+            return None
+        return value[:start] + candidates[0] + " "
+
+
+class CaptureLine(Vertical):
+    BINDINGS = [
+        Binding("escape", "screen.leave", t("capture.key.leave")),
+        Binding("tab", "complete", t("capture.key.complete"), show=False),
+    ]
+    DEFAULT_CSS = """
+    CaptureLine { height: auto; }
+    CaptureLine Input { width: 1fr; }
+    CaptureLine #capture-error { color: $error; height: auto; padding: 0 1; display: none; }
+    CaptureLine #capture-error.shown { display: block; }
+    """
+
+    @dataclass
+    class Captured(Message):
+        draft: CaptureDraft
+        line: str
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.structures: Sequence[Structure] = ()
+        self.default_structure: str | None = None
+        self.default_kind = NoteKind.CONSTAT
+
+    def compose(self) -> ComposeResult:
+        line = Input(placeholder=t("capture.placeholder"), id="capture", suggester=MarkerSuggester(self))
+        line.cursor_blink = False
+        yield line
+        yield Static("", id="capture-error")
+
+    @property
+    def input(self) -> Input:
+        return self.query_one("#capture", Input)
+
+    def show_error(self, message: str | None) -> None:
+        error = self.query_one("#capture-error", Static)
+        error.update(message or "")
+        error.set_class(message is not None, "shown")
+
+    def restore(self, line: str, message: str) -> None:
+        """Give a line back after its write failed, unless something new was typed."""
+        if not self.input.value:
+            self.input.value = line
+        self.show_error(message)
+
+    def action_complete(self) -> None:
+        """Tab takes the suggested @structure or #tag (as the right arrow does at the end)."""
+        if self.input.cursor_at_end:
+            self.input.action_cursor_right()
+
+    @on(Input.Submitted, "#capture")
+    def submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        line = event.value
+        if not line.strip():
+            return
+        try:
+            draft = parse_capture(
+                line, self.structures, default_kind=self.default_kind, default_structure=self.default_structure
+            )
+        except InvalidInput as error:
+            self.show_error(error.message)
+            return
+        self.show_error(None)
+        self.input.value = ""
+        self.post_message(self.Captured(draft, line))
+
+    @on(Input.Changed, "#capture")
+    def typing(self) -> None:
+        if self.query_one("#capture-error", Static).has_class("shown") and not self.input.value:
+            self.show_error(None)

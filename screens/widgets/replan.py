@@ -1,0 +1,74 @@
+"""The re-plan proposal: what the rest of the session would become, to accept or not."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Static
+
+from facilitator.agenda import item_title
+from facilitator.clock import Replan
+from facilitator.domain import AgendaItem
+from facilitator.i18n import t
+
+
+class ReplanScreen(ModalScreen[bool]):
+    """Shows old and proposed minutes of the items to come; Enter applies, Escape keeps."""
+
+    BINDINGS = [
+        Binding("escape", "answer(False)", t("forms.cancel")),
+        Binding("enter", "answer(True)", t("session.replan.apply")),
+    ]
+    DEFAULT_CSS = """
+    ReplanScreen { align: center middle; }
+    ReplanScreen > Vertical {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    ReplanScreen DataTable { height: auto; max-height: 12; }
+    ReplanScreen .shortfall { color: $error; }
+    ReplanScreen #replan-buttons { height: auto; align-horizontal: right; }
+    ReplanScreen Button { margin-left: 1; }
+    """
+
+    def __init__(self, items: Sequence[AgendaItem], proposal: Replan, names: Mapping[str, str]) -> None:
+        super().__init__()
+        self.items = items
+        self.proposal = proposal
+        self.names = names
+
+    def compose(self) -> ComposeResult:
+        proposal = self.proposal
+        with Vertical():
+            yield Static(t("session.replan.title"), classes="title")
+            if not proposal.remaining:
+                yield Static(t("session.replan.nothing_left"))
+            elif proposal.gained == 0 and proposal.fits:
+                yield Static(t("session.replan.already_fits"))
+            else:
+                yield Static(t("session.replan.summary", minutes=proposal.gained))
+            yield DataTable(id="replan", cursor_type="none")
+            for shortfall in proposal.shortfalls:
+                yield Static(shortfall.message(self.items, self.names), classes="shortfall")
+            with Horizontal(id="replan-buttons"):
+                yield Button(t("forms.cancel"), id="keep")
+                yield Button(t("session.replan.apply"), id="apply", variant="primary", disabled=not proposal.gained)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#replan", DataTable)
+        table.add_columns(t("session.replan.col.item"), t("session.replan.col.before"), t("session.replan.col.after"))
+        for index in self.proposal.remaining:
+            before, after = self.items[index].minutes, self.proposal.items[index].minutes
+            table.add_row(item_title(self.items[index], self.names), str(before), str(after) if after != before else "=")
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "apply")
+
+    def action_answer(self, apply: bool) -> None:
+        self.dismiss(apply and bool(self.proposal.gained))
