@@ -31,7 +31,15 @@ from facilitator.domain import (
     Structure,
     label,
 )
-from facilitator.i18n import LANGUAGES, UnknownLanguage, catalogue, resolve_language, set_language, t
+from facilitator.i18n import (
+    LANGUAGES,
+    UnknownLanguage,
+    catalogue,
+    language,
+    resolve_language,
+    set_language,
+    t,
+)
 from facilitator.store import CohortStore, DamagedFile, StoreError
 from facilitator.workspace import Workspace, data_dir, match_one
 
@@ -101,7 +109,32 @@ def build_parser() -> Parser:
     listing.add_argument("--cohort", metavar="C", help=t("cli.help.cohort"))
 
     command("check", cmd_check)
+    _export_commands(command("export", cmd_export_agenda))
     return parser
+
+
+def _export_commands(export: Parser) -> None:
+    """``export agenda`` and ``export calendar``; each takes the common options too.
+
+    A subcommand is required, and its handler replaces the one ``export`` was given.
+    """
+    kinds = export.add_subparsers(dest="export", metavar="WHAT", parser_class=Parser, required=True)
+
+    def kind(name: str, handler: Callable[[argparse.Namespace], int]) -> Parser:
+        sub: Parser = kinds.add_parser(
+            name, help=t(f"cli.help.export_{name}"), description=t(f"cli.help.export_{name}")
+        )
+        _common(sub, top=False)
+        sub.add_argument("--cohort", metavar="C", help=t("cli.help.cohort"))
+        sub.add_argument("-o", "--output", metavar="FILE", help=t("cli.help.output"))
+        sub.set_defaults(handler=handler)
+        return sub
+
+    agenda = kind("agenda", cmd_export_agenda)
+    agenda.add_argument("--session", metavar="K", required=True, help=t("cli.help.session"))
+    agenda.add_argument("--structure", metavar="S", help=t("cli.help.export_structure"))
+    agenda.add_argument("--format", choices=["md", "html"], default="md", help=t("cli.help.format"))
+    kind("calendar", cmd_export_calendar)
 
 
 # --- helpers ---------------------------------------------------------------------
@@ -254,6 +287,66 @@ def cmd_check(args: argparse.Namespace) -> int:
     if problems:
         return EXIT_PROBLEM
     _out(t("cli.check.ok", path=str(_workspace(args).root)))
+    return EXIT_OK
+
+
+def _session_kind(text: str) -> SessionKind:
+    try:
+        return SessionKind(text.strip().lower())
+    except ValueError:
+        choices = ", ".join(k.value for k in SessionKind)
+        raise Fail(t("cli.error.unknown_session", value=text, choices=choices)) from None
+
+
+def _emit(data: bytes, output: str | None) -> None:
+    """The export on stdout, or in ``output``: atomic and private (0600) like all we write.
+
+    Everything is built before this is called, so a failed export writes nothing.
+    """
+    if output is None or output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    from facilitator.files import write_atomic
+
+    target = Path(output).expanduser()
+    try:
+        write_atomic(target, data)
+    except OSError as error:  # name the file asked for, not the temporary one beside it
+        raise OSError(error.errno, error.strerror, str(target)) from error
+
+
+def cmd_export_agenda(args: argparse.Namespace) -> int:
+    from facilitator.exports import export_agenda
+
+    kind = _session_kind(args.session)
+    store = _workspace(args).find(args.cohort)
+    structure = _structure(store, args.structure) if args.structure else None
+    session = _session(store, kind, structure)
+    cohort = store.records(Cohort)[0]
+    structures = store.records(Structure)
+    data = export_agenda(cohort, session, structures, fmt=args.format, lang=language())
+    _emit(data, args.output)
+    return EXIT_OK
+
+
+def cmd_export_calendar(args: argparse.Namespace) -> int:
+    import arrow
+
+    from facilitator.exports import export_calendar
+
+    store = _workspace(args).find(args.cohort)
+    sessions = store.records(Session)
+    if not any(s.date for s in sessions):
+        raise Fail(t("exports.error.no_dated_session"))
+    cohort = store.records(Cohort)[0]
+    exported = export_calendar(
+        cohort, sessions, store.records(Structure), now=arrow.utcnow(), lang=language()
+    )
+    _emit(exported.data, args.output)
+    if exported.skipped:
+        _err(t("exports.calendar.skipped", titles=", ".join(exported.skipped)))
     return EXIT_OK
 
 

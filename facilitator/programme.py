@@ -1,0 +1,440 @@
+"""The programme's calendar: proposed dates for the four sessions, and what they cost people.
+
+The guidance (« Une démarche en 4 sessions », « 4 / 5 mois ») gives the shape and
+leaves the dates to the consultant. :func:`propose_programme` turns a start date into
+a first draft a facilitator can then move around; the gaps between sessions are the
+point of the method, as the travaux préparatoires happen there, so they are named
+constants below rather than numbers lost in the code.
+
+Nothing here reads the wall clock: ``today`` is always passed in. Words come from the
+catalogues (``programme.*``); dates are written by arrow in the chosen language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import arrow
+
+from facilitator.agenda import (
+    ItemKind,
+    PlannedItem,
+    Template,
+    default_template,
+    instantiate,
+    load_template,
+    minute_of_day,
+    plan,
+    template_names,
+)
+from facilitator.demo import FIXED_HOLIDAYS, working_day
+from facilitator.domain import (
+    SESSION_ORDER,
+    AgendaItem,
+    Cohort,
+    InvalidInput,
+    Participant,
+    Session,
+    SessionKind,
+    Structure,
+    label,
+)
+from facilitator.i18n import catalogue, language, t
+from facilitator.rules import MAX_PROGRAMME_MONTHS, MIN_PROGRAMME_MONTHS, add_months, findings
+
+# --- the shape of the calendar --------------------------------------------------------
+
+INTRO_TO_STATE_OF_PLAY = dt.timedelta(weeks=6)
+"""Between the introduction and the état des lieux: each structure writes its état des
+lieux and gathers its figures per DAS, with its governance. Five to six weeks is what
+the guidance's example allows; six leaves room for a board meeting."""
+
+STATE_OF_PLAY_TO_EVOLUTION = dt.timedelta(weeks=7)
+"""Between the two collective sessions (six to eight weeks): the structures work on
+their ambition, obstacles and success conditions, again with their governance."""
+
+BILANS_FROM = dt.timedelta(weeks=2)
+BILANS_UNTIL = dt.timedelta(weeks=5)
+"""The bilans spread over the 2nd to 5th week after the second collective session: late
+enough for each participant to have revisited their view of the model, soon enough to
+keep the group's momentum."""
+
+BILAN_SPACING = dt.timedelta(hours=4)
+"""When there are more bilans than working days in their window, a day holds several,
+four hours apart (10:00, 14:00, 18:00 with the standard template)."""
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Not a weekend and not a fixed French public holiday (same rule as the demo)."""
+    return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
+
+
+def _previous_working_day(day: dt.date) -> dt.date:
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def _chosen_templates(choices: Mapping[SessionKind, str] | None) -> dict[SessionKind, Template]:
+    """The template of each kind: the caller's choice, else the default variant.
+
+    A choice made for the wrong kind is refused: a full-day état des lieux laid out
+    as the introduction would be a silent mistake on the day.
+    """
+    chosen = {kind: default_template(kind) for kind in SESSION_ORDER}
+    for kind, name in (choices or {}).items():
+        template = load_template(name)
+        if template.session != kind:
+            raise InvalidInput(
+                "programme.error.template_kind", "template", value=name, kind=label(kind)
+            )
+        chosen[kind] = template
+    return chosen
+
+
+def _bilan_days(evolution: dt.date, start: dt.date) -> list[dt.date]:
+    """The working days on which bilans can be held, in order.
+
+    The window is 2 to 5 weeks after the second collective session; its end is moved to
+    the 4-month mark when it falls short of it, so that even one bilan, set on the
+    window's last day, keeps the programme inside the guidance's 4 to 5 months.
+    """
+    first = working_day(evolution + BILANS_FROM)
+    last = _previous_working_day(evolution + BILANS_UNTIL)
+    last = max(last, working_day(add_months(start, MIN_PROGRAMME_MONTHS)))
+    last = min(last, _previous_working_day(add_months(start, MAX_PROGRAMME_MONTHS)))
+    first = min(first, last)
+    days = []
+    day = first
+    while day <= last:
+        if is_working_day(day):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def _spread(count: int, days: Sequence[dt.date]) -> list[tuple[dt.date, int]]:
+    """A day and a rank within that day for each of ``count`` bilans.
+
+    With no more bilans than days, each gets its own day, evenly spread from the first
+    day to the last (a single bilan goes on the last day, see :func:`_bilan_days`).
+    With more, the days take turns, so no day holds more than one bilan more than
+    another, each a :data:`BILAN_SPACING` after the previous one.
+    """
+    if count == 0:
+        return []
+    if count == 1:
+        return [(days[-1], 0)]
+    if count <= len(days):
+        last = len(days) - 1
+        return [(days[round(i * last / (count - 1))], 0) for i in range(count)]
+    placed: list[tuple[dt.date, int]] = []
+    for i in range(count):
+        day = days[i * len(days) // count]
+        placed.append((day, sum(1 for d, _ in placed if d == day)))
+    return placed
+
+
+def _shifted(time: dt.time, by: dt.timedelta) -> dt.time:
+    moment = dt.datetime.combine(dt.date.min, time) + by
+    return moment.time()
+
+
+def propose_programme(
+    start: dt.date,
+    structures: Sequence[Structure],
+    *,
+    templates: Mapping[SessionKind, str] | None = None,
+) -> list[Session]:
+    """A first calendar for the programme starting on ``start``: new, unsaved sessions.
+
+    The introduction is on ``start`` (or the next working day), the état des lieux
+    six weeks later, the évolution seven weeks after that, then one bilan per structure
+    (in the order given) over the 2nd to 5th week after it; every date is a working day
+    (no weekend, no fixed public holiday), and the whole stays within 4 to 5 months of
+    ``start``. Each session gets its template's start time and fixed end (``None`` for
+    sessions that simply end after their last item) and an agenda instantiated on the
+    cohort's structures. ``templates`` picks a variant per kind by template name
+    (``{SessionKind.STATE_OF_PLAY: "etat-des-lieux-journee"}``); the defaults otherwise.
+    """
+    chosen = _chosen_templates(templates)
+
+    def session(
+        kind: SessionKind,
+        day: dt.date,
+        structure: Structure | None = None,
+        start_time: dt.time | None = None,
+    ) -> Session:
+        template = chosen[kind]
+        return Session(
+            kind=kind,
+            date=day,
+            start_time=start_time or template.start,
+            end_time=template.end,
+            template=template.name,
+            agenda=instantiate(template, [structure] if structure else structures),
+            structure_id=structure.id if structure else None,
+        )
+
+    intro = working_day(start)
+    state_of_play = working_day(intro + INTRO_TO_STATE_OF_PLAY)
+    evolution = working_day(state_of_play + STATE_OF_PLAY_TO_EVOLUTION)
+    proposal = [
+        session(SessionKind.INTRO, intro),
+        session(SessionKind.STATE_OF_PLAY, state_of_play),
+        session(SessionKind.EVOLUTION, evolution),
+    ]
+    bilan_start = chosen[SessionKind.BILAN].start
+    for structure, (day, rank) in zip(
+        structures, _spread(len(structures), _bilan_days(evolution, start)), strict=True
+    ):
+        proposal.append(
+            session(SessionKind.BILAN, day, structure, _shifted(bilan_start, BILAN_SPACING * rank))
+        )
+    return proposal
+
+
+# --- a session's agenda, as it will be run ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """A session's agenda on the clock, whether it has one of its own or not.
+
+    ``stand_in`` is the template laid out because the session has no agenda yet (the
+    demo's sessions, or a session created before its agenda was written); exports say
+    so rather than printing an empty table, and nothing is saved.
+    """
+
+    session: Session
+    items: tuple[AgendaItem, ...]
+    start: dt.time
+    end: dt.time | None
+    planned: tuple[PlannedItem, ...]
+    stand_in: Template | None
+
+    @property
+    def planned_minutes(self) -> int:
+        """From the start to the end of the last item (see ``agenda.planned_minutes``)."""
+        return self.planned[-1].end_minute - minute_of_day(self.start) if self.planned else 0
+
+    @property
+    def end_slack(self) -> int | None:
+        """Minutes to spare before the fixed end of day (negative: overrun), if there is one."""
+        if self.end is None:
+            return None
+        return minute_of_day(self.end) - minute_of_day(self.start) - self.planned_minutes
+
+    @property
+    def span_minutes(self) -> int:
+        """From the start to the announced end: the fixed end of day, or the last item's end
+        when that is later (an overrun still takes people's time)."""
+        slack = self.end_slack
+        return self.planned_minutes + max(slack or 0, 0)
+
+
+def _template_for(session: Session) -> Template:
+    """The session's own template when it names a known one of its kind, else the default."""
+    if session.template in template_names(session.kind):
+        return load_template(session.template)
+    return default_template(session.kind)
+
+
+def session_plan(session: Session, structures: Sequence[Structure]) -> SessionPlan:
+    """The timed agenda of ``session``, standing in the template's when it has none.
+
+    A bilan's stand-in is laid out for its own structure only; a collective session's
+    for every structure, in the order given.
+    """
+    template = _template_for(session)
+    items: list[AgendaItem] = list(session.agenda)
+    stand_in = None
+    if not items:
+        owners = structures
+        if session.kind == SessionKind.BILAN:
+            owners = [s for s in structures if s.id == session.structure_id]
+        items = instantiate(template, owners)
+        stand_in = template
+    start = session.start_time or template.start
+    end = session.end_time if session.agenda or session.end_time else template.end
+    return SessionPlan(
+        session=session,
+        items=tuple(items),
+        start=start,
+        end=end,
+        planned=tuple(plan(items, start)),
+        stand_in=stand_in,
+    )
+
+
+# --- the time it asks of each participant -----------------------------------------------
+
+WORKDAY_MINUTES = 7 * 60
+"""A day of a participant's time is 7 working hours."""
+
+MEAL_MINUTES = 45
+"""A break this long or longer is a meal: time away, not time given to the programme.
+Shorter pauses count, as they do in any working day."""
+
+PREPARATORY_DAYS: Mapping[SessionKind, float] = {
+    SessionKind.INTRO: 0.0,
+    SessionKind.STATE_OF_PLAY: 1.5,
+    SessionKind.EVOLUTION: 1.0,
+    SessionKind.BILAN: 0.5,
+}
+"""The allowance for travaux préparatoires before each session, per participant.
+
+An estimate, stated so it can be argued with: nothing is asked before the
+introduction (it presents the work); before the état des lieux a structure writes up
+its missions and model and gathers its figures per DAS with its governance, a first
+for most (a day and a half); before the évolution it works out its ambition,
+obstacles and success conditions on that basis (a day); before the bilan the
+participant revisits their view of the model (half a day). Three days in all, which
+puts the guidance's own programmes, half-day or full-day sessions, inside its 4 to 6
+days."""
+
+MIN_PARTICIPANT_DAYS = 4.0
+MAX_PARTICIPANT_DAYS = 6.0
+"""« La démarche implique que la personne dirigeante ... se mobilise 4 à 6 jours »."""
+
+
+def working_minutes(timed: SessionPlan) -> int:
+    """Minutes a participant gives to a session: from its start to its announced end,
+    meals out (people stay until the announced end even when the plan finishes early)."""
+    meals = sum(
+        item.minutes
+        for item in timed.items
+        if item.kind == ItemKind.BREAK.value and item.minutes >= MEAL_MINUTES
+    )
+    return max(timed.span_minutes - meals, 0)
+
+
+@dataclass(frozen=True)
+class ParticipantTime:
+    """The estimate of a participant's days, split so a sentence can explain it."""
+
+    in_sessions: float
+    preparation: float
+
+    @property
+    def total(self) -> float:
+        """Rounded to a tenth of a day: the estimate is not precise to the hour."""
+        return round(self.in_sessions + self.preparation, 1)
+
+
+def participant_time(
+    sessions: Iterable[Session], structures: Sequence[Structure]
+) -> ParticipantTime:
+    """What the whole programme asks of one participant, sessions and preparation.
+
+    A participant attends every collective session and one bilan (the average of the
+    cohort's bilans, which differ little). A stage with no session yet counts as its
+    default template laid out for these structures, so a programme being built is
+    judged on what it will be, not on what is missing.
+    """
+    by_kind: dict[SessionKind, list[Session]] = {kind: [] for kind in SESSION_ORDER}
+    for session in sessions:
+        by_kind[session.kind].append(session)
+    minutes = 0.0
+    for kind, own in by_kind.items():
+        held = own or [Session(kind=kind)]
+        spent = [working_minutes(session_plan(s, structures)) for s in held]
+        minutes += sum(spent) / len(spent) if kind == SessionKind.BILAN else sum(spent)
+    return ParticipantTime(
+        in_sessions=minutes / WORKDAY_MINUTES,
+        preparation=sum(PREPARATORY_DAYS.values()),
+    )
+
+
+def _days(value: float, lang: str) -> str:
+    """``4,5 jours`` / ``4.5 days``: the rules' units and decimal separator."""
+    text = f"{value:.1f}".removesuffix(".0").replace(".", t("rules.decimal_separator", lang))
+    singular = value < 2 if lang == "fr" else value == 1
+    return t(f"rules.unit.day.{'one' if singular else 'other'}", lang, count=text)
+
+
+def participant_time_warnings(
+    sessions: Iterable[Session],
+    structures: Sequence[Structure],
+    *,
+    lang: str | None = None,
+) -> list[str]:
+    """A sentence (what is off, then what to do) when a participant's time leaves 4-6 days.
+
+    Empty when the estimate is within the guidance.
+    """
+    lang = lang or language()
+    estimate = participant_time(sessions, structures)
+    if MIN_PARTICIPANT_DAYS <= estimate.total <= MAX_PARTICIPANT_DAYS:
+        return []
+    which = "too_little" if estimate.total < MIN_PARTICIPANT_DAYS else "too_much"
+    values = {
+        "days": _days(estimate.total, lang),
+        "sessions": _days(round(estimate.in_sessions, 1), lang),
+        "preparation": _days(estimate.preparation, lang),
+    }
+    message = t(f"programme.participant_time.{which}.message", lang, **values)
+    advice = t(f"programme.participant_time.{which}.advice", lang, **values)
+    return [f"{message} {advice}"]
+
+
+PROGRAMME_RULES = ("programme-too-short", "programme-too-long", "consultant-days")
+"""The rules' findings that concern the calendar and its cost, shown beside a proposal."""
+
+
+def programme_warnings(
+    cohort: Cohort,
+    structures: Sequence[Structure],
+    participants: Iterable[Participant],
+    sessions: Sequence[Session],
+    *,
+    today: dt.date,
+) -> list[str]:
+    """Everything to weigh about a programme's calendar, one sentence each.
+
+    The programme's length and the consultant's days are the rules' findings (one
+    source of truth for the guidance's numbers); the participants' time is added here.
+    Sentences are in the current language, as the rules' are.
+    """
+    found = findings(cohort, structures, participants, sessions, today=today)
+    sentences = [f"{f.message} {f.advice}" for f in found if f.code in PROGRAMME_RULES]
+    return sentences + participant_time_warnings(sessions, structures)
+
+
+# --- dates in words ------------------------------------------------------------------------
+
+DAYS_SAID_IN_DAYS = 60
+"""Under two months a date is said in days (« dans 40 jours »): arrow's own choice
+would say « dans un mois » for anything from 30 to 59 days, too vague to plan the
+travaux préparatoires by. Beyond, arrow's months and years read well."""
+
+
+def _arrow_day(day: dt.date) -> arrow.Arrow:
+    return arrow.Arrow(day.year, day.month, day.day)
+
+
+def humanize_day(day: dt.date, today: dt.date, lang: str | None = None) -> str:
+    """``day`` relative to ``today``: « aujourd'hui », « demain », « dans 12 jours ».
+
+    Today, tomorrow and yesterday come from the catalogue (arrow says « dans un jour »
+    and « maintenant »); the rest from arrow's fr/en locales.
+    """
+    lang = lang or language()
+    delta = (day - today).days
+    near = {-1: "yesterday", 0: "today", 1: "tomorrow"}
+    if delta in near:
+        return t(f"programme.relative.{near[delta]}", lang)
+    target, reference = _arrow_day(day), _arrow_day(today)
+    if abs(delta) < DAYS_SAID_IN_DAYS:
+        return str(target.humanize(reference, locale=lang, granularity="day"))
+    return str(target.humanize(reference, locale=lang))
+
+
+def format_day(day: dt.date, lang: str | None = None) -> str:
+    """« mardi 8 décembre 2026 » / « Tuesday 8 December 2026 » (« 1er » in French)."""
+    lang = lang or language()
+    first = "programme.day_format.first"
+    key = first if day.day == 1 and first in catalogue(lang) else "programme.day_format.other"
+    return str(_arrow_day(day).format(t(key, lang), locale=lang))
