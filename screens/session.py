@@ -301,7 +301,10 @@ class SessionScreen(Screen[None]):
         now = self.facilitator.now()
         state = self.compute(now)
         plan = self.plan
-        proposal = replan(plan.items, state, now.to(self.view.cohort.timezone), end=plan.end)
+        local = now.to(self.view.cohort.timezone)
+        # Keep the fixed end of day, else the end the session was planned to have.
+        end = plan.end or (state.planned_end.to(local.tzinfo).time() if state.planned_end else None)
+        proposal = replan(plan.items, state, local, end=end)
 
         def answered(apply: bool | None) -> None:
             if apply:

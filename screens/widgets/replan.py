@@ -65,6 +65,8 @@ class ReplanScreen(ModalScreen[bool]):
         for index in self.proposal.remaining:
             before, after = self.items[index].minutes, self.proposal.items[index].minutes
             table.add_row(item_title(self.items[index], self.names), str(before), str(after) if after != before else "=")
+        apply = self.query_one("#apply", Button)
+        (apply if not apply.disabled else self.query_one("#keep", Button)).focus()
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:

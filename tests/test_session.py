@@ -1,0 +1,225 @@
+"""The live session screen: the clock keys, capture, the feed, re-planning, restarts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import arrow
+import pytest
+
+from facilitator.clock import Status
+from facilitator.domain import ClockEvent, Lever, Note, NoteKind, Session, SessionKind
+from facilitator.store import CohortStore
+from facilitator.workspace import Workspace
+from screens.session import SessionScreen
+from screens.widgets.capture_line import CaptureLine
+from screens.widgets.note_feed import NoteFeed
+from screens.widgets.replan import ReplanScreen
+from tests.conftest import FIXED_NOW, make_app
+
+CAPTURES = [
+    ("constat: @jardins #rh les bénévoles s'essoufflent", NoteKind.CONSTAT, Lever.HUMAN),
+    ("pb: @escale #finances la CAF stagne", NoteKind.PROBLEM, Lever.FINANCIAL),
+    ("ambition: @trame #alliances un tiers-lieu avec la commune", NoteKind.AMBITION, Lever.ALLIANCES),
+    ("frein: @musette #rh plus de bénévoles le samedi", NoteKind.OBSTACLE, Lever.HUMAN),
+    ("cr: @escale #finances un tarif au quotient familial", NoteKind.SUCCESS_CONDITION, Lever.FINANCIAL),
+    ("em: @jardins #alliances vous sous-estimez vos partenaires", NoteKind.MIRROR, Lever.ALLIANCES),
+    ("pa: @trame #finances vendre en ligne", NoteKind.ACTION, Lever.FINANCIAL),
+    ("? @escale #rh qui porte le projet au CA", NoteKind.QUESTION, Lever.HUMAN),
+]
+
+
+def session_of(workspace: Workspace, kind: SessionKind) -> Session:
+    store = workspace.find(None)
+    return next(s for s in store.records(Session) if s.kind == kind)
+
+
+class Room:
+    """The app open on one session's live screen, with a clock the test moves."""
+
+    def __init__(self, workspace: Workspace, kind: SessionKind = SessionKind.STATE_OF_PLAY) -> None:
+        self.workspace = workspace
+        self.session = session_of(workspace, kind)
+        self.app = make_app(workspace)
+        self.now = FIXED_NOW
+        self.app.now = lambda: self.now
+
+    async def __aenter__(self) -> Room:
+        self._context = self.app.run_test(size=(100, 30))
+        self.pilot = await self._context.__aenter__()
+        self.app.open_session(self.session.id)
+        await self.pilot.pause()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self._context.__aexit__(*exc)
+
+    @property
+    def screen(self) -> SessionScreen:
+        return next(s for s in reversed(self.app.screen_stack) if isinstance(s, SessionScreen))
+
+    async def press(self, *keys: str) -> None:
+        for key in keys:
+            await self.pilot.press(key)
+            await self.settle()
+
+    async def settle(self) -> None:
+        await self.app.workers.wait_for_complete()
+        await self.pilot.pause()
+        self.screen.tick()
+
+    def later(self, **shift: float) -> None:
+        self.now = self.now.shift(**shift)
+        self.screen.tick()
+
+    def disk(self) -> CohortStore:
+        return self.workspace.find(None)
+
+    async def capture(self, line: str) -> None:
+        await self.press("c")
+        self.screen.query_one(CaptureLine).input.value = line
+        await self.press("enter")
+
+
+async def test_start_pause_next_and_extend(demo_workspace: Workspace) -> None:
+    async with Room(demo_workspace) as room:
+        assert room.screen.state is not None and room.screen.state.status is Status.NOT_STARTED
+        await room.press("space")
+        room.later(minutes=4)
+        state = room.screen.state
+        assert state is not None and state.status is Status.RUNNING and state.elapsed == 240
+        await room.press("space")
+        room.later(minutes=10)
+        assert room.screen.state is not None and room.screen.state.status is Status.PAUSED
+        assert room.screen.state.elapsed == 240  # paused time does not count
+        await room.press("space", "n")
+        assert room.screen.state is not None and room.screen.state.current == 1
+        budget = room.screen.state.runs[1].budget
+        await room.press("plus")
+        assert room.screen.state.runs[1].budget == budget + 5 * 60
+        actions = [e.action for e in room.disk().records(ClockEvent) if e.session_id == room.session.id]
+        assert actions == ["start", "pause", "resume", "next", "extend"]
+
+
+async def test_the_agenda_the_clock_runs_on_is_kept(demo_workspace: Workspace) -> None:
+    assert session_of(demo_workspace, SessionKind.STATE_OF_PLAY).agenda == []
+    async with Room(demo_workspace) as room:
+        await room.press("space")
+        kept = session_of(demo_workspace, SessionKind.STATE_OF_PLAY)
+        assert len(kept.agenda) == len(room.screen.plan.items) > 5
+        assert kept.start_time is not None
+
+
+async def test_a_refused_key_says_why(demo_workspace: Workspace) -> None:
+    async with Room(demo_workspace) as room:
+        await room.press("n")
+        assert any("pas commencée" in n.message or "terminée" in n.message for n in room.app._notifications)
+        assert room.disk().records(ClockEvent) == []
+
+
+async def test_overtime_counts_past_zero_and_rings_once(demo_workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    async with Room(demo_workspace) as room:
+        bells: list[int] = []
+        monkeypatch.setattr(room.app, "bell", lambda: bells.append(1))
+        await room.press("space")
+        budget = room.screen.state.runs[0].budget if room.screen.state else 0
+        room.later(seconds=budget + 70)
+        room.later(seconds=1)
+        state = room.screen.state
+        assert state is not None and state.remaining == 0 and state.overtime == 71
+        assert bells == [1]
+        panel_text = str(room.screen.query_one("#clock-time").render())
+        assert "+01:11" in panel_text
+        assert room.screen.query_one("#clock").has_class("-over")
+
+
+async def test_replan_proposes_and_applies_on_confirmation(demo_workspace: Workspace) -> None:
+    async with Room(demo_workspace) as room:
+        await room.press("space")
+        room.later(minutes=40)  # the welcome overruns by 25 minutes
+        before = list(room.screen.plan.items)
+        await room.press("r")
+        assert isinstance(room.app.screen, ReplanScreen)
+        await room.press("escape")
+        assert [i.minutes for i in room.screen.plan.items] == [i.minutes for i in before]
+        await room.press("r")
+        await room.press("enter")
+        after = session_of(demo_workspace, SessionKind.STATE_OF_PLAY).agenda
+        assert sum(i.minutes for i in after[1:]) < sum(i.minutes for i in before[1:])
+        assert all(i.minutes >= i.min_minutes for i in after[1:])
+        assert [i.fixed_time for i in after] == [i.fixed_time for i in before]
+
+
+@pytest.mark.parametrize("line,kind,lever", CAPTURES, ids=[c[1].value for c in CAPTURES])
+async def test_capture_each_kind_with_mention_and_tag(demo_workspace: Workspace, line: str, kind: NoteKind, lever: Lever) -> None:
+    async with Room(demo_workspace) as room:
+        await room.capture(line)
+        assert room.screen.query_one(CaptureLine).input.value == ""
+        notes = [n for n in room.disk().records(Note) if n.created == FIXED_NOW]
+        assert len(notes) == 1
+        note = notes[0]
+        assert (note.kind, note.lever, note.session_id) == (kind, lever, room.session.id)
+        assert note.structure_id is not None and "#" not in note.text
+        newest = room.screen.query_one(NoteFeed).get_option_at_index(0)
+        assert newest.id == note.id and note.text in str(newest.prompt)
+
+
+async def test_a_line_that_cannot_be_read_keeps_its_text(demo_workspace: Workspace) -> None:
+    async with Room(demo_workspace) as room:
+        count = len(room.disk().records(Note))
+        await room.capture("constat: @personne rien")
+        line = room.screen.query_one(CaptureLine)
+        assert line.input.value == "constat: @personne rien"
+        assert "personne" in str(line.query_one("#capture-error").render())
+        assert len(room.disk().records(Note)) == count
+
+
+async def test_edit_delete_and_undo_a_note(demo_workspace: Workspace) -> None:
+    async with Room(demo_workspace) as room:
+        await room.capture("constat: @jardins #rh première version")
+        await room.press("escape")  # back to the feed, newest first
+        feed = room.screen.query_one(NoteFeed)
+        feed.highlighted = 0
+        note_id = feed.selected_id
+        await room.press("e")
+        from textual.widgets import Input
+
+        room.app.screen.query_one("#field-text", Input).value = "version corrigée"
+        await room.press("ctrl+s")
+        edited = room.disk().get(Note, note_id or "")
+        assert edited is not None and edited.text == "version corrigée" and edited.edited == FIXED_NOW
+        assert edited.lever == Lever.HUMAN  # untouched fields stay
+
+        await room.press("d")
+        assert room.disk().get(Note, note_id or "") is None
+        await room.press("u")
+        restored = room.disk().get(Note, note_id or "")
+        assert restored is not None and restored.text == "version corrigée"
+
+
+async def test_the_clock_survives_a_restart(demo_workspace: Workspace) -> None:
+    async with Room(demo_workspace) as room:
+        await room.press("space")
+        room.later(minutes=20)
+        await room.press("n")
+        room.later(minutes=3)
+        before = room.screen.state
+    # Another process, later: the same item, and the time that passed since.
+    async with Room(demo_workspace) as again:
+        again.now = FIXED_NOW.shift(minutes=30)
+        again.screen.tick()
+        after = again.screen.state
+        assert before is not None and after is not None
+        assert after.current == before.current == 1
+        assert after.elapsed == 10 * 60
+        assert after.status is Status.RUNNING
+
+
+async def test_a_note_from_another_terminal_shows_in_the_feed(demo_workspace: Workspace) -> None:
+    async with Room(demo_workspace) as room:
+        other = CohortStore(room.disk().path)
+        other.put(Note(text="depuis la ligne de commande", session_id=room.session.id, created=arrow.get(FIXED_NOW)))
+        room.app.poll_store()
+        await room.settle()
+        prompts = [str(room.screen.query_one(NoteFeed).get_option_at_index(i).prompt) for i in range(3)]
+        assert any("depuis la ligne de commande" in p for p in prompts)
