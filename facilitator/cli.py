@@ -89,7 +89,7 @@ def build_parser() -> Parser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     def command(name: str, handler: Callable[[argparse.Namespace], int]) -> Parser:
-        sub: Parser = commands.add_parser(name, help=t(f"cli.help.{name}"), description=t(f"cli.help.{name}"))
+        sub: Parser = commands.add_parser(name, help=t(f"cli.command.{name}"), description=t(f"cli.command.{name}"))
         _common(sub, top=False)
         sub.set_defaults(handler=handler)
         return sub
@@ -109,6 +109,11 @@ def build_parser() -> Parser:
     listing.add_argument("--cohort", metavar="C", help=t("cli.help.cohort"))
 
     command("check", cmd_check)
+
+    session = command("session", cmd_session)
+    session.add_argument("kind", metavar="K", help=t("cli.help.session"))
+    session.add_argument("--structure", metavar="S", help=t("cli.help.structure"))
+    session.add_argument("--cohort", metavar="C", help=t("cli.help.cohort"))
     _export_commands(command("export", cmd_export_agenda))
     return parser
 
@@ -192,6 +197,18 @@ def cmd_open(args: argparse.Namespace) -> int:
     return run(workspace, cohort=None)
 
 
+def cmd_session(args: argparse.Namespace) -> int:
+    """Straight into one session's live screen: what a facilitator types in the room."""
+    kind = _session_kind(args.kind)
+    workspace = _workspace(args)
+    store = workspace.find(args.cohort)
+    structure = _structure(store, args.structure) if args.structure else None
+    session = _session(store, kind, structure)
+    from screens.app import run
+
+    return run(workspace, cohort=store.path, session=session.id)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from facilitator.demo import build_demo
 
@@ -217,13 +234,12 @@ def cmd_capture(args: argparse.Namespace) -> int:
     store = _workspace(args).find(args.cohort)
     structures = store.records(Structure)
     default_kind = _note_kind(args.kind) if args.kind else NoteKind.CONSTAT
-    draft = parse_capture(args.text, structures, default_kind=default_kind)
+    chosen = _structure(store, args.structure) if args.structure else None
+    # --structure is the note's structure unless the line opens with another @mention.
+    draft = parse_capture(
+        args.text, structures, default_kind=default_kind, default_structure=chosen.id if chosen else None
+    )
     structure_id = draft.structure_id
-    if args.structure:
-        chosen = _structure(store, args.structure)
-        if structure_id not in (None, chosen.id):
-            raise Fail(t("cli.error.two_structures"))
-        structure_id = chosen.id
     structure = next((s for s in structures if s.id == structure_id), None)
     if args.session:
         session: Session | None = _session(store, args.session, structure)

@@ -66,6 +66,7 @@ class FacilitatorApp(App[None]):
         workspace: Workspace,
         cohort: Path | None = None,
         *,
+        session: str | None = None,
         now: Callable[[], arrow.Arrow] = arrow.utcnow,
         poll: bool = True,
     ) -> None:
@@ -74,6 +75,7 @@ class FacilitatorApp(App[None]):
         self.store: CohortStore | None = None
         self.now = now
         self._initial_cohort = cohort
+        self._initial_session = session
         self._poll = poll
 
     # --- opening --------------------------------------------------------------------
@@ -89,6 +91,8 @@ class FacilitatorApp(App[None]):
             self.switch_mode("cohorts")
         else:
             self.open_cohort(path)
+            if self._initial_session is not None and self.store is not None:
+                self.open_session(self._initial_session)
         if self._poll:
             self.set_interval(POLL_SECONDS, self.poll_store)
         self.check_size(self.size.width, self.size.height)
@@ -218,6 +222,6 @@ class FacilitatorApp(App[None]):
         yield SystemCommand(t("tui.key.quit"), t("tui.quit.help"), self.exit)
 
 
-def run(workspace: Workspace, cohort: Path | None) -> int:
-    FacilitatorApp(workspace, cohort).run()
+def run(workspace: Workspace, cohort: Path | None, session: str | None = None) -> int:
+    FacilitatorApp(workspace, cohort, session=session).run()
     return 0
