@@ -32,12 +32,19 @@ class MarkerSuggester(Suggester):
         self.owner = owner
 
     async def get_suggestion(self, value: str) -> str | None:
-        start, _, candidates = completions(
-            value, len(value), self.owner.structures, default_structure=self.owner.default_structure
-        )
+        """The line with the best candidate's missing letters, when it extends what is typed.
+
+        The input shows a suggestion only as a tail of the typed text; a candidate
+        found in the middle of a name (``@cocagne``) is offered by Tab instead.
+        """
+        start, _, candidates = self.owner.candidates(value)
         if not candidates:
             return None
-        return value[:start] + candidates[0] + " "
+        typed = value[start:]
+        best = candidates[0]
+        if not best.casefold().startswith(typed.casefold()):
+            return None
+        return value + best[len(typed) :] + " "
 
 
 class CaptureLine(Vertical):
@@ -84,10 +91,18 @@ class CaptureLine(Vertical):
             self.input.value = line
         self.show_error(message)
 
+    def candidates(self, value: str) -> tuple[int, int, list[str]]:
+        return completions(value, len(value), self.structures, default_structure=self.default_structure)
+
     def action_complete(self) -> None:
-        """Tab takes the suggested @structure or #tag (as the right arrow does at the end)."""
-        if self.input.cursor_at_end:
-            self.input.action_cursor_right()
+        """Tab replaces the @structure or #tag being typed by the best candidate."""
+        line = self.input
+        if not line.cursor_at_end:
+            return
+        start, _, candidates = self.candidates(line.value)
+        if candidates:
+            line.value = line.value[:start] + candidates[0] + " "
+            line.cursor_position = len(line.value)
 
     @on(Input.Submitted, "#capture")
     def submit(self, event: Input.Submitted) -> None:

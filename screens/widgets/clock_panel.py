@@ -79,6 +79,10 @@ class ClockPanel(Vertical):
     ClockPanel #clock-pace { color: $text-muted; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._lines: dict[str, str] = {}
+
     def compose(self) -> ComposeResult:
         yield Static("", id="clock-item")
         yield Static("", id="clock-time")
@@ -89,6 +93,13 @@ class ClockPanel(Vertical):
         for name in ("warn", "critical", "over"):
             self.set_class(level == name, f"-{name}")
         marker = {Status.RUNNING: "▶", Status.PAUSED: "⏸", Status.FINISHED: "■"}.get(state.status, "○")
-        self.query_one("#clock-item", Static).update(f"{marker} {title}", layout=False)
-        self.query_one("#clock-time", Static).update(time_line(state, budget), layout=False)
-        self.query_one("#clock-pace", Static).update(schedule_line(state, timezone), layout=False)
+        self._set("clock-item", f"{marker} {title}")
+        self._set("clock-time", time_line(state, budget))
+        self._set("clock-pace", schedule_line(state, timezone))
+
+    def _set(self, line_id: str, content: str | Text) -> None:
+        """Repaint a line only when its text changed: a tick usually changes one line."""
+        key = content.markup if isinstance(content, Text) else content
+        if self._lines.get(line_id) != key:
+            self._lines[line_id] = key
+            self.query_one(f"#{line_id}", Static).update(content, layout=False)

@@ -54,8 +54,16 @@ class NoteFeed(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._shown: tuple[object, ...] = ()
+        self._last: tuple[Sequence[Note], CohortView] | None = None
+
+    def on_resize(self) -> None:
+        """The dim line is clipped to the width: lay the notes out again at the new one."""
+        if self._last is not None:
+            self._shown = ()
+            self.show(*self._last)
 
     def show(self, notes: Sequence[Note], view: CohortView) -> None:
+        self._last = (notes, view)
         newest = sorted(notes, key=lambda n: n.created, reverse=True)
         signature = tuple((n.id, (n.edited or n.created).isoformat()) for n in newest)
         if signature == self._shown:
@@ -63,7 +71,8 @@ class NoteFeed(OptionList):
         self._shown = signature
         selected = self.selected_id
         self.clear_options()
-        self.add_options(Option(note_text(note, view), id=note.id) for note in newest)
+        width = max(30, self.scrollable_content_region.width - 2)
+        self.add_options(Option(note_text(note, view, width), id=note.id) for note in newest)
         if selected is not None and selected in {n.id for n in newest}:
             self.highlighted = self.get_option_index(selected)
 
@@ -74,13 +83,17 @@ class NoteFeed(OptionList):
         return self.get_option_at_index(self.highlighted).id
 
 
-def note_text(note: Note, view: CohortView) -> Text:
+def note_text(note: Note, view: CohortView, width: int) -> Text:
+    """One dim line (when, kind, structure, lever, DAS) clipped to ``width``, then the words."""
     structure = view.structure(note.structure_id)
     meta = [note.created.to(view.cohort.timezone).format("HH:mm"), label(note.kind)]
     if structure is not None:
         meta.append(structure.name)
     if note.lever is not None:
-        meta.append(label(note.lever))
+        meta.append(t(f"feed.lever.{note.lever.value}"))
     if note.das:
         meta.append(note.das)
-    return Text.assemble((" · ".join(meta), "dim"), "\n", note.text)
+    line = " · ".join(meta)
+    if len(line) > width:
+        line = line[: width - 1] + "…"
+    return Text.assemble((line, "dim"), "\n", note.text)
