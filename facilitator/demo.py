@@ -20,6 +20,7 @@ from typing import Any
 
 import arrow
 
+from facilitator.agenda import default_template, instantiate
 from facilitator.domain import (
     Approach,
     Attendance,
@@ -39,6 +40,8 @@ from facilitator.domain import (
     TaskStatus,
 )
 from facilitator.resources import load_json
+from facilitator.workdays import working_day
+from facilitator.workspace import fold
 
 DEMO_FILE = ("demo", "cohort.json")
 
@@ -55,10 +58,6 @@ falls on a weekend.
 
 TIMEZONE = "Europe/Paris"
 """Where the notes were taken: their clock times are local, stored in UTC."""
-
-
-FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)})
-"""French public holidays on fixed dates (month, day); no session is set on them."""
 
 
 class DemoDataError(ValueError):
@@ -84,17 +83,6 @@ def demo_start(today: dt.date, evolution_day: int) -> dt.date:
     start = today + dt.timedelta(days=EVOLUTION_DAYS_AHEAD - evolution_day)
     nudge = (SESSION_WEEKDAY - start.weekday() + 3) % 7 - 3
     return start + dt.timedelta(days=nudge)
-
-
-def working_day(day: dt.date) -> dt.date:
-    """``day``, or the next day that is neither a weekend nor a fixed public holiday.
-
-    Offsets alone would sooner or later put a bilan on Christmas Day; a facilitator
-    would not, and a demo should not look careless.
-    """
-    while day.weekday() >= 5 or (day.month, day.day) in FIXED_HOLIDAYS:
-        day += dt.timedelta(days=1)
-    return day
 
 
 def _lookup(refs: dict[str, str], ref: str, what: str) -> str:
@@ -160,14 +148,19 @@ def build_demo(today: dt.date) -> list[Record]:
     sessions: dict[str, Session] = {}
     for raw in data["sessions"]:
         structure_ref = raw.get("structure")
+        kind = SessionKind(raw["kind"])
+        structure_id = _lookup(structure_ids, structure_ref, "structure") if structure_ref else None
+        template = default_template(kind)
+        owners = [s for s in structures.values() if structure_id in (None, s.id)]
         sessions[raw["ref"]] = Session(
-            kind=SessionKind(raw["kind"]),
+            kind=kind,
             date=working_day(on(raw["day"])),
-            start_time=dt.time.fromisoformat(raw["start_time"]) if raw.get("start_time") else None,
+            start_time=dt.time.fromisoformat(raw.get("start_time") or template.start.isoformat()),
+            end_time=template.end,
             place=raw.get("place", ""),
-            structure_id=(
-                _lookup(structure_ids, structure_ref, "structure") if structure_ref else None
-            ),
+            structure_id=structure_id,
+            template=template.name,
+            agenda=instantiate(template, sorted(owners, key=lambda s: fold(s.name))),
         )
 
     def past_session(ref: str) -> tuple[Session, dt.date]:

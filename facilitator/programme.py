@@ -29,7 +29,6 @@ from facilitator.agenda import (
     plan,
     template_names,
 )
-from facilitator.demo import FIXED_HOLIDAYS, working_day
 from facilitator.domain import (
     SESSION_ORDER,
     AgendaItem,
@@ -43,6 +42,7 @@ from facilitator.domain import (
 )
 from facilitator.i18n import catalogue, language, t
 from facilitator.rules import MAX_PROGRAMME_MONTHS, MIN_PROGRAMME_MONTHS, add_months, findings
+from facilitator.workdays import is_working_day, previous_working_day, working_day
 
 # --- the shape of the calendar --------------------------------------------------------
 
@@ -64,17 +64,6 @@ keep the group's momentum."""
 BILAN_SPACING = dt.timedelta(hours=4)
 """When there are more bilans than working days in their window, a day holds several,
 four hours apart (10:00, 14:00, 18:00 with the standard template)."""
-
-
-def is_working_day(day: dt.date) -> bool:
-    """Not a weekend and not a fixed French public holiday (same rule as the demo)."""
-    return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
-
-
-def _previous_working_day(day: dt.date) -> dt.date:
-    while not is_working_day(day):
-        day -= dt.timedelta(days=1)
-    return day
 
 
 def _chosen_templates(choices: Mapping[SessionKind, str] | None) -> dict[SessionKind, Template]:
@@ -102,9 +91,9 @@ def _bilan_days(evolution: dt.date, start: dt.date) -> list[dt.date]:
     window's last day, keeps the programme inside the guidance's 4 to 5 months.
     """
     first = working_day(evolution + BILANS_FROM)
-    last = _previous_working_day(evolution + BILANS_UNTIL)
+    last = previous_working_day(evolution + BILANS_UNTIL)
     last = max(last, working_day(add_months(start, MIN_PROGRAMME_MONTHS)))
-    last = min(last, _previous_working_day(add_months(start, MAX_PROGRAMME_MONTHS)))
+    last = min(last, previous_working_day(add_months(start, MAX_PROGRAMME_MONTHS)))
     first = min(first, last)
     days = []
     day = first

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from facilitator import demo
-from facilitator.demo import build_demo, demo_cohort_name, working_day
+from facilitator.demo import build_demo, demo_cohort_name
 from facilitator.domain import (
     SESSION_ORDER,
     Attendance,
@@ -26,6 +26,7 @@ from facilitator.domain import (
 )
 from facilitator.i18n import set_language
 from facilitator.rules import findings
+from facilitator.workdays import working_day
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -122,7 +123,9 @@ def test_a_realistic_group(built: Demo) -> None:
         assert p.email.endswith("@example.org") and p.phone.startswith("06 00 00 00 ")
     bilans = [s for s in built.sessions if s.kind == SessionKind.BILAN]
     assert {s.structure_id for s in bilans} == {s.id for s in built.structures}
-    assert all(s.agenda == [] and s.place and s.start_time for s in built.sessions)
+    assert all(s.agenda and s.template and s.place and s.start_time for s in built.sessions)
+    for bilan in bilans:  # a bilan's agenda is about its own structure only
+        assert {i.structure_id for i in bilan.agenda} <= {None, bilan.structure_id}
     assert sum(c.days_budgeted for c in built.cohort.consultants) >= 10 * 7 / 8
     assert len(built.of(Note)) >= 12
     assert len(built.of(PreparatoryTask)) >= 3

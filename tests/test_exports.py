@@ -334,7 +334,7 @@ def test_cli_exports_the_agenda_in_markdown_and_html(demo: Path) -> None:
     assert md.returncode == 0, md.stderr
     rows = table_rows(md.stdout)
     assert rows and all(re.fullmatch(r"\d\d:\d\d", r[0]) and r[1].isdigit() for r in rows)
-    assert "pas encore d'agenda" in md.stdout  # the demo's sessions have none: a proposal
+    assert "pas encore d'agenda" not in md.stdout  # the demo's sessions have their own
     assert "| Heure | Min | Séquence |" in md.stdout
 
     html_done = run_cli(
