@@ -57,5 +57,12 @@ def _permissions(path: Path, modes: Modes) -> list[str]:
         return []
     allowed = modes.dir if stat.S_ISDIR(st.st_mode) else modes.file
     if stat.S_IMODE(st.st_mode) & ~allowed & 0o777:
-        return [t("check.loose", path=str(path), mode=oct(stat.S_IMODE(st.st_mode))[2:], wanted=oct(allowed & 0o777)[2:])]
+        return [
+            t(
+                "check.loose",
+                path=str(path),
+                mode=oct(stat.S_IMODE(st.st_mode))[2:],
+                wanted=oct(allowed & 0o777)[2:],
+            )
+        ]
     return []

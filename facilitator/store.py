@@ -108,7 +108,9 @@ class WriteFailed(StoreError):
     """The disk refused a write (full, permissions...). Nothing was changed."""
 
     def __init__(self, path: Path, error: OSError) -> None:
-        super().__init__("store.error.write_failed", path=str(path), reason=error.strerror or str(error))
+        super().__init__(
+            "store.error.write_failed", path=str(path), reason=error.strerror or str(error)
+        )
         self.error = error
 
 
@@ -203,7 +205,9 @@ def migrate(tables: Tables, meta: dict[str, Any]) -> tuple[Tables, dict[str, Any
 
 
 def encode_line(generation: int, ops: Sequence[Op]) -> bytes:
-    body = json.dumps({"g": generation, "ops": list(ops)}, ensure_ascii=False, separators=(",", ":"))
+    body = json.dumps(
+        {"g": generation, "ops": list(ops)}, ensure_ascii=False, separators=(",", ":")
+    )
     raw = body.encode("utf-8")
     return b"%08x " % zlib.crc32(raw) + raw + b"\n"
 
@@ -264,7 +268,9 @@ class CohortStore:
         self.read_only = read_only
         self.modes = modes or Modes.for_workspace(path.parent)
         self._thread_lock = threading.RLock()
-        self._file_lock = FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT_S, mode=self.modes.file, thread_local=False)
+        self._file_lock = FileLock(
+            str(self.lock_path), timeout=LOCK_TIMEOUT_S, mode=self.modes.file, thread_local=False
+        )
         self._tables: Tables = {}
         self._meta: dict[str, Any] = {}
         self._snap_key: tuple[int, int, int] | None = None
@@ -281,7 +287,9 @@ class CohortStore:
     # --- creating ---------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path, records: Sequence[Record], *, modes: Modes | None = None) -> CohortStore:
+    def create(
+        cls, path: Path, records: Sequence[Record], *, modes: Modes | None = None
+    ) -> CohortStore:
         """Write a new cohort file holding ``records``, atomically."""
         store = cls(path, modes=modes)
         ensure_dir(path.parent, store.modes)
@@ -500,7 +508,10 @@ class CohortStore:
         try:
             with open(self.journal_path, "rb") as handle:
                 inode = os.fstat(handle.fileno()).st_ino
-                if inode != self._journal_key or os.fstat(handle.fileno()).st_size < self._journal_pos:
+                if (
+                    inode != self._journal_key
+                    or os.fstat(handle.fileno()).st_size < self._journal_pos
+                ):
                     if self._journal_key is not None:
                         # The journal was replaced under us: start again from the snapshot.
                         self._snap_key = None
@@ -551,7 +562,7 @@ class CohortStore:
                 os.fchmod(fd, self.modes.file)
             view = memoryview(line)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
             inode = os.fstat(fd).st_ino
         finally:
@@ -584,7 +595,12 @@ class CohortStore:
 
     def _compact_locked(self) -> None:
         self._backup_if_due(force=True)
-        meta = {**self._meta, "schema": SCHEMA_VERSION, "generation": self.generation + 1, "app": __version__}
+        meta = {
+            **self._meta,
+            "schema": SCHEMA_VERSION,
+            "generation": self.generation + 1,
+            "app": __version__,
+        }
         try:
             self._write_snapshot(self._tables, meta)
             self._truncate_journal()
@@ -634,7 +650,11 @@ class CohortStore:
             return
         self._backed_up = True
         newest = self.backups()
-        if newest and (arrow.utcnow() - newest[0].taken).total_seconds() < BACKUP_INTERVAL_S and not force:
+        if (
+            newest
+            and (arrow.utcnow() - newest[0].taken).total_seconds() < BACKUP_INTERVAL_S
+            and not force
+        ):
             return
         self._backup_locked()
 

@@ -27,7 +27,11 @@ from facilitator.workspace import fold
 
 
 def session_sort_key(session: Session) -> tuple[int, dt.date, str]:
-    return (SESSION_ORDER.index(session.kind), session.date or dt.date.max, session.structure_id or "")
+    return (
+        SESSION_ORDER.index(session.kind),
+        session.date or dt.date.max,
+        session.structure_id or "",
+    )
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,14 @@ class CohortView:
         return [s for s in self.sessions if s.kind != SessionKind.BILAN]
 
     def bilan_of(self, structure_id: str) -> Session | None:
-        return next((s for s in self.sessions if s.kind == SessionKind.BILAN and s.structure_id == structure_id), None)
+        return next(
+            (
+                s
+                for s in self.sessions
+                if s.kind == SessionKind.BILAN and s.structure_id == structure_id
+            ),
+            None,
+        )
 
     def presence(self, session_id: str, participant_id: str) -> Attendance | None:
         key = Attendance.key(session_id, participant_id)

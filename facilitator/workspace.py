@@ -62,7 +62,9 @@ def match_one(
     if len(exact) == 1:
         return exact[0]
     candidates = exact or [
-        i for i in items if fold(name(i)).startswith(wanted) or (len(query) >= 4 and ident(i).startswith(query))
+        i
+        for i in items
+        if fold(name(i)).startswith(wanted) or (len(query) >= 4 and ident(i).startswith(query))
     ]
     if not candidates:
         candidates = [i for i in items if wanted in fold(name(i))]
@@ -136,7 +138,9 @@ class Workspace:
                 names = ", ".join(e.name for e in pool)
                 raise InvalidInput("workspace.error.which_cohort", names=names)
             return self.open(pool[0].path)
-        entry = match_one(query, readable, name=lambda e: e.name, ident=lambda e: e.id, what="cohort")
+        entry = match_one(
+            query, readable, name=lambda e: e.name, ident=lambda e: e.id, what="cohort"
+        )
         return self.open(entry.path)
 
     def create(self, records: Sequence[Record]) -> CohortStore:

@@ -208,8 +208,14 @@ class FacilitatorApp(App[None]):
         """The palette offers every action, in the person's language."""
         if self.store is not None:
             for area in AREAS:
-                yield SystemCommand(t(f"tui.area.{area}"), t(f"tui.area.{area}.help"), lambda a=area: self.action_area(a))
-        yield SystemCommand(t("tui.key.cohorts"), t("tui.cohorts.help"), lambda: self.switch_mode("cohorts"))
+                yield SystemCommand(
+                    t(f"tui.area.{area}"),
+                    t(f"tui.area.{area}.help"),
+                    lambda a=area: self.action_area(a),
+                )
+        yield SystemCommand(
+            t("tui.key.cohorts"), t("tui.cohorts.help"), lambda: self.switch_mode("cohorts")
+        )
         for binding in screen.active_bindings.values():
             if binding.binding.show and binding.binding.description and binding.node is screen:
                 action = binding.binding.action

@@ -20,7 +20,9 @@ class BilanScreen(AreaScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#bilans", DataTable)
-        table.add_columns(t("bilan.col.structure"), t("bilan.col.date"), t("bilan.col.when"), t("bilan.col.notes"))
+        table.add_columns(
+            t("bilan.col.structure"), t("bilan.col.date"), t("bilan.col.when"), t("bilan.col.notes")
+        )
         super().on_mount()
 
     def show(self, view: CohortView) -> None:
@@ -31,4 +33,6 @@ class BilanScreen(AreaScreen):
             bilan = view.bilan_of(structure.id)
             date = bilan.date.isoformat() if bilan and bilan.date else "—"
             when = humanize_day(bilan.date, today, language()) if bilan and bilan.date else ""
-            table.add_row(structure.name, date, when, str(len(view.notes_of(structure.id))), key=structure.id)
+            table.add_row(
+                structure.name, date, when, str(len(view.notes_of(structure.id))), key=structure.id
+            )

@@ -23,7 +23,13 @@ if TYPE_CHECKING:
 def cohort_fields() -> list[Field]:
     return [
         Field("name", t("cohorts.field.name"), required=True, check=lambda v: require_name(v)),
-        Field("approach", t("cohorts.field.approach"), "choice", required=True, choices=[(label(a), a.value) for a in Approach]),
+        Field(
+            "approach",
+            t("cohorts.field.approach"),
+            "choice",
+            required=True,
+            choices=[(label(a), a.value) for a in Approach],
+        ),
         Field("territory", t("cohorts.field.territory")),
         Field("start_date", t("cohorts.field.start_date"), "date"),
         Field("consultant", t("cohorts.field.consultant")),
@@ -55,7 +61,12 @@ class CohortListScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#cohorts", DataTable)
-        table.add_columns(t("cohorts.col.name"), t("cohorts.col.structures"), t("cohorts.col.start"), t("cohorts.col.state"))
+        table.add_columns(
+            t("cohorts.col.name"),
+            t("cohorts.col.structures"),
+            t("cohorts.col.start"),
+            t("cohorts.col.state"),
+        )
         self.entries: list[CohortEntry] = []
 
     def on_screen_resume(self) -> None:
@@ -68,7 +79,9 @@ class CohortListScreen(Screen[None]):
         for entry in entries:
             if entry.problem is None:
                 try:
-                    counts[entry.path] = len(self.facilitator.workspace.open(entry.path).docs("structures"))
+                    counts[entry.path] = len(
+                        self.facilitator.workspace.open(entry.path).docs("structures")
+                    )
                 except StoreError:
                     counts[entry.path] = 0
         self.app.call_from_thread(self.show, entries, counts)
@@ -85,8 +98,14 @@ class CohortListScreen(Screen[None]):
             cohort = entry.cohort
             state = t("cohorts.state.archived") if cohort.archived else t("cohorts.state.active")
             start = cohort.start_date.isoformat() if cohort.start_date else ""
-            table.add_row(cohort.name, str(counts.get(entry.path, 0)), start, state, key=str(entry.path))
-        hint = t("cohorts.empty", path=str(self.facilitator.workspace.root)) if not entries else t("cohorts.hint")
+            table.add_row(
+                cohort.name, str(counts.get(entry.path, 0)), start, state, key=str(entry.path)
+            )
+        hint = (
+            t("cohorts.empty", path=str(self.facilitator.workspace.root))
+            if not entries
+            else t("cohorts.hint")
+        )
         self.query_one("#cohorts-hint", Static).update(hint)
 
     def _selected(self) -> CohortEntry | None:
@@ -111,11 +130,20 @@ class CohortListScreen(Screen[None]):
             if values is not None:
                 self.create(values)
 
-        self.app.push_screen(FormScreen(t("cohorts.new_title"), cohort_fields(), {"approach": Approach.TERRITORIAL.value}), created)
+        self.app.push_screen(
+            FormScreen(
+                t("cohorts.new_title"), cohort_fields(), {"approach": Approach.TERRITORIAL.value}
+            ),
+            created,
+        )
 
     @work(thread=True, group="cohort-write")
     def create(self, values: dict[str, Any]) -> None:
-        consultants = [Consultant(name=values["consultant"], days_budgeted=values["days_budgeted"] or 0.0)] if values["consultant"] else []
+        consultants = (
+            [Consultant(name=values["consultant"], days_budgeted=values["days_budgeted"] or 0.0)]
+            if values["consultant"]
+            else []
+        )
         cohort = Cohort(
             name=values["name"],
             approach=Approach(values["approach"]),
@@ -136,20 +164,28 @@ class CohortListScreen(Screen[None]):
         if entry is None or entry.cohort is None:
             return
         cohort = entry.cohort
-        fields = [Field("name", t("cohorts.field.name"), required=True, check=lambda v: require_name(v))]
+        fields = [
+            Field("name", t("cohorts.field.name"), required=True, check=lambda v: require_name(v))
+        ]
 
         def renamed(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self.patch(entry, {"name": values["name"]}, t("cohorts.renamed", name=values["name"]))
+                self.patch(
+                    entry, {"name": values["name"]}, t("cohorts.renamed", name=values["name"])
+                )
 
-        self.app.push_screen(FormScreen(t("cohorts.rename_title"), fields, {"name": cohort.name}), renamed)
+        self.app.push_screen(
+            FormScreen(t("cohorts.rename_title"), fields, {"name": cohort.name}), renamed
+        )
 
     def action_archive(self) -> None:
         entry = self._selected()
         if entry is None or entry.cohort is None:
             return
         archived = not entry.cohort.archived
-        message = t("cohorts.archived" if archived else "cohorts.unarchived", name=entry.cohort.name)
+        message = t(
+            "cohorts.archived" if archived else "cohorts.unarchived", name=entry.cohort.name
+        )
         self.patch(entry, {"archived": archived}, message)
 
     @work(thread=True, group="cohort-write")

@@ -13,9 +13,17 @@ from facilitator.i18n import t
 
 def key_label(key: str) -> str:
     """A key as people read it: ``ctrl+q`` -> ``Ctrl+Q``, ``question_mark`` -> ``?``."""
-    names = {"question_mark": "?", "space": t("tui.keyname.space"), "escape": t("tui.keyname.escape"),
-             "enter": t("tui.keyname.enter"), "delete": t("tui.keyname.delete")}
-    return "/".join(names.get(k, k.replace("ctrl+", "Ctrl+").upper() if len(k) > 1 else k) for k in key.split(","))
+    names = {
+        "question_mark": "?",
+        "space": t("tui.keyname.space"),
+        "escape": t("tui.keyname.escape"),
+        "enter": t("tui.keyname.enter"),
+        "delete": t("tui.keyname.delete"),
+    }
+    return "/".join(
+        names.get(k, k.replace("ctrl+", "Ctrl+").upper() if len(k) > 1 else k)
+        for k in key.split(",")
+    )
 
 
 class HelpScreen(ModalScreen[None]):
@@ -51,7 +59,9 @@ class HelpScreen(ModalScreen[None]):
             if not description or description in seen:
                 continue
             seen.add(description)
-            table.add_row(key_label(active.binding.key if "," in active.binding.key else key), description)
+            table.add_row(
+                key_label(active.binding.key if "," in active.binding.key else key), description
+            )
 
 
 class TooSmallScreen(ModalScreen[None]):
@@ -78,5 +88,11 @@ class TooSmallScreen(ModalScreen[None]):
     def update_message(self) -> None:
         width, height = self.needed
         self.query_one("#too-small", Static).update(
-            t("tui.too_small", width=width, height=height, current_width=self.app.size.width, current_height=self.app.size.height)
+            t(
+                "tui.too_small",
+                width=width,
+                height=height,
+                current_width=self.app.size.width,
+                current_height=self.app.size.height,
+            )
         )

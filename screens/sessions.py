@@ -26,7 +26,11 @@ class SessionsScreen(AreaScreen):
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
         table.add_columns(
-            t("sessions.col.session"), t("sessions.col.date"), t("sessions.col.when"), t("sessions.col.place"), t("sessions.col.length")
+            t("sessions.col.session"),
+            t("sessions.col.date"),
+            t("sessions.col.when"),
+            t("sessions.col.place"),
+            t("sessions.col.length"),
         )
         super().on_mount()
 

@@ -37,13 +37,17 @@ def small_cohort(workspace: Workspace) -> CohortStore:
     velo = Structure(name="Vélo-École de Crest")
     people = [
         Participant(structure_id=jardins.id, name="Amina Diallo", role=Role.DIRECTOR),
-        Participant(structure_id=jardins.id, name="Paul Morel", role=Role.PRESIDENT, governance=True),
+        Participant(
+            structure_id=jardins.id, name="Paul Morel", role=Role.PRESIDENT, governance=True
+        ),
         Participant(structure_id=velo.id, name="Léa Bonnet", role=Role.DIRECTOR),
     ]
     return workspace.create([cohort, jardins, velo, *people])
 
 
-def run_cli(*args: str, data: Path, env: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, data: Path, env: dict[str, str] | None = None, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """The real program, as a facilitator's script would run it."""
     full_env = {**os.environ, "FACILITATOR_LANG": "fr", **(env or {})}
     full_env.pop("FACILITATOR_DATA", None)

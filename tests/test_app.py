@@ -24,12 +24,19 @@ async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
-async def test_the_only_cohort_opens_on_its_dashboard_and_keys_move_between_areas(demo_workspace: Workspace) -> None:
+async def test_the_only_cohort_opens_on_its_dashboard_and_keys_move_between_areas(
+    demo_workspace: Workspace,
+) -> None:
     app = make_app(demo_workspace)
     async with app.run_test(size=(100, 30)) as pilot:
         assert isinstance(app.screen, DashboardScreen)
         assert app.sub_title.startswith("Collectif MSE")
-        for key, screen in (("2", BoardScreen), ("3", SessionsScreen), ("4", BilanScreen), ("1", DashboardScreen)):
+        for key, screen in (
+            ("2", BoardScreen),
+            ("3", SessionsScreen),
+            ("4", BilanScreen),
+            ("1", DashboardScreen),
+        ):
             await pilot.press(key)
             assert isinstance(app.screen, screen)
 
@@ -39,7 +46,10 @@ async def test_help_lists_the_keys_of_the_screen_underneath(demo_workspace: Work
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
-        rows = [app.screen.query_one("#keys", DataTable).get_row_at(i) for i in range(app.screen.query_one("#keys", DataTable).row_count)]
+        rows = [
+            app.screen.query_one("#keys", DataTable).get_row_at(i)
+            for i in range(app.screen.query_one("#keys", DataTable).row_count)
+        ]
         descriptions = {str(row[1]) for row in rows}
         assert {"Quitter", "Aide"} <= descriptions
         await pilot.press("escape")
@@ -106,7 +116,10 @@ async def test_create_rename_and_archive_a_cohort(tmp_path: Path) -> None:
         assert isinstance(app.screen, DashboardScreen)
         [path] = workspace.cohort_files()
         cohort = CohortStore(path).records(Cohort)[0]
-        assert (cohort.name, cohort.start_date.isoformat() if cohort.start_date else "") == ("Collectif Sport 2027", "2027-02-01")
+        assert (cohort.name, cohort.start_date.isoformat() if cohort.start_date else "") == (
+            "Collectif Sport 2027",
+            "2027-02-01",
+        )
 
         await pilot.press("f2")
         await settle(app, pilot)
@@ -133,11 +146,15 @@ async def test_escape_cancels_a_form_and_saves_nothing(tmp_path: Path) -> None:
         assert workspace.cohort_files() == []
 
 
-async def test_a_note_written_elsewhere_reaches_the_view(small_cohort: CohortStore, workspace: Workspace) -> None:
+async def test_a_note_written_elsewhere_reaches_the_view(
+    small_cohort: CohortStore, workspace: Workspace
+) -> None:
     app = make_app(workspace)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         CohortStore(small_cohort.path).put(Note(text="depuis un autre terminal"))
         app.poll_store()
         await settle(app, pilot)
-        assert app.view is not None and [n.text for n in app.view.notes] == ["depuis un autre terminal"]
+        assert app.view is not None and [n.text for n in app.view.notes] == [
+            "depuis un autre terminal"
+        ]

@@ -20,5 +20,7 @@ def test_the_core_imports_no_textual() -> None:
         "        importlib.import_module(name)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'screens')))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     assert out.stdout.strip() == "[]"

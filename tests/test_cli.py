@@ -49,20 +49,35 @@ def test_demo_is_created_once_and_listed(tmp_path: Path) -> None:
     assert "État des lieux" in sessions and "Bilan" in sessions
 
 
-def test_capture_prints_the_id_of_a_durable_note(small_cohort: CohortStore, workspace: Workspace) -> None:
+def test_capture_prints_the_id_of_a_durable_note(
+    small_cohort: CohortStore, workspace: Workspace
+) -> None:
     done = run_cli("capture", "frein: @jardins #finances une seule subvention", data=workspace.root)
     assert done.returncode == 0, done.stderr
     note_id = done.stdout.strip()
     note = CohortStore(small_cohort.path).get(Note, note_id)
     assert note is not None
     jardins = next(s for s in small_cohort.records(Structure) if s.name.startswith("Les Jardins"))
-    assert (note.kind, note.structure_id, note.lever) == (NoteKind.OBSTACLE, jardins.id, Lever.FINANCIAL)
+    assert (note.kind, note.structure_id, note.lever) == (
+        NoteKind.OBSTACLE,
+        jardins.id,
+        Lever.FINANCIAL,
+    )
     assert "subvention" in note.text and "#" not in note.text
 
 
-def test_capture_options_after_the_subcommand(small_cohort: CohortStore, workspace: Workspace) -> None:
+def test_capture_options_after_the_subcommand(
+    small_cohort: CohortStore, workspace: Workspace
+) -> None:
     done = run_cli(
-        "capture", "les bénévoles s'essoufflent", "--structure", "velo", "--kind", "constat", "--lang", "en",
+        "capture",
+        "les bénévoles s'essoufflent",
+        "--structure",
+        "velo",
+        "--kind",
+        "constat",
+        "--lang",
+        "en",
         data=workspace.root,
     )
     assert done.returncode == 0, done.stderr
@@ -110,7 +125,9 @@ def test_read_only_refuses_to_write(small_cohort: CohortStore, workspace: Worksp
     assert all_bytes(workspace.root) == before
 
 
-def test_check_reports_a_damaged_file_and_leaves_it_alone(small_cohort: CohortStore, workspace: Workspace) -> None:
+def test_check_reports_a_damaged_file_and_leaves_it_alone(
+    small_cohort: CohortStore, workspace: Workspace
+) -> None:
     small_cohort.put(Note(text="n"))
     small_cohort.backup()
     ok = run_cli("check", data=workspace.root)
@@ -128,7 +145,9 @@ def test_check_reports_a_damaged_file_and_leaves_it_alone(small_cohort: CohortSt
     assert all_bytes(workspace.root) == before
 
 
-def test_list_participants_shows_role_and_structure(small_cohort: CohortStore, workspace: Workspace) -> None:
+def test_list_participants_shows_role_and_structure(
+    small_cohort: CohortStore, workspace: Workspace
+) -> None:
     lines = run_cli("list", "participants", data=workspace.root).stdout.splitlines()
     assert any(line.endswith("Paul Morel, président·e, Les Jardins du Lien") for line in lines)
 
@@ -136,7 +155,11 @@ def test_list_participants_shows_role_and_structure(small_cohort: CohortStore, w
 def test_data_folder_from_the_environment(small_cohort: CohortStore, workspace: Workspace) -> None:
     env = {**os.environ, "FACILITATOR_DATA": str(workspace.root), "FACILITATOR_LANG": "en"}
     done = subprocess.run(
-        [sys.executable, "-m", "facilitator", "list", "structures"], capture_output=True, text=True, env=env, cwd=ROOT
+        [sys.executable, "-m", "facilitator", "list", "structures"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
     )
     assert "Vélo-École de Crest" in done.stdout
 

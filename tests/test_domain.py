@@ -34,7 +34,11 @@ from facilitator.domain import (
 )
 
 EXAMPLES: list[Record] = [
-    Cohort(name="C", consultants=[Consultant(name="A", days_budgeted=11, days_spent=2.5)], start_date=dt.date(2026, 9, 1)),
+    Cohort(
+        name="C",
+        consultants=[Consultant(name="A", days_budgeted=11, days_spent=2.5)],
+        start_date=dt.date(2026, 9, 1),
+    ),
     Structure(name="S", created=dt.date(2001, 5, 4), das=["a", "b"]),
     Participant(structure_id="s", name="P", role=Role.TREASURER, governance=True),
     Session(
@@ -45,8 +49,18 @@ EXAMPLES: list[Record] = [
         agenda=[AgendaItem(title="Accueil", minutes=10, fixed_time=dt.time(12, 30))],
     ),
     Attendance(id=Attendance.key("x", "y"), session_id="x", participant_id="y"),
-    Note(text="t", kind=NoteKind.MIRROR, lever=Lever.ALLIANCES, edited=arrow.get("2026-11-02T10:00:00+00:00")),
-    PreparatoryTask(structure_id="s", title="Compléter la fiche", before=SessionKind.EVOLUTION, due=dt.date(2026, 12, 1)),
+    Note(
+        text="t",
+        kind=NoteKind.MIRROR,
+        lever=Lever.ALLIANCES,
+        edited=arrow.get("2026-11-02T10:00:00+00:00"),
+    ),
+    PreparatoryTask(
+        structure_id="s",
+        title="Compléter la fiche",
+        before=SessionKind.EVOLUTION,
+        due=dt.date(2026, 12, 1),
+    ),
     ClockEvent(session_id="x", action="extend", minutes=5),
 ]
 
@@ -71,7 +85,9 @@ def test_note_text_round_trips(text: str) -> None:
     assert Note.from_doc(note.to_doc()).text == text
 
 
-@pytest.mark.parametrize("typed,expected", [("2026-03-14", dt.date(2026, 3, 14)), (" 14/03/2026 ", dt.date(2026, 3, 14))])
+@pytest.mark.parametrize(
+    "typed,expected", [("2026-03-14", dt.date(2026, 3, 14)), (" 14/03/2026 ", dt.date(2026, 3, 14))]
+)
 def test_dates_in_both_usual_forms(typed: str, expected: dt.date) -> None:
     assert parse_date(typed) == expected
 
@@ -84,7 +100,9 @@ def test_impossible_dates_say_how_to_write_one(typed: str) -> None:
     assert "AAAA-MM-JJ" in caught.value.message
 
 
-@pytest.mark.parametrize("typed,expected", [("9h30", dt.time(9, 30)), ("14h", dt.time(14, 0)), ("08:05", dt.time(8, 5))])
+@pytest.mark.parametrize(
+    "typed,expected", [("9h30", dt.time(9, 30)), ("14h", dt.time(14, 0)), ("08:05", dt.time(8, 5))]
+)
 def test_clock_times(typed: str, expected: dt.time) -> None:
     assert parse_time(typed) == expected
 

@@ -14,9 +14,33 @@ from tests.conftest import ROOT
 
 # Calls whose string arguments reach the screen or the terminal.
 TEXT_CALLS = {
-    "Static", "Label", "Button", "Binding", "notify", "Option", "Input", "Header", "Checkbox",
-    "RadioButton", "Digits", "Markdown", "TabPane", "Tab", "add_column", "add_columns", "add_row",
-    "Fail", "_out", "_err", "InvalidInput", "update", "Text", "Panel", "Table", "Rule", "SystemCommand",
+    "Static",
+    "Label",
+    "Button",
+    "Binding",
+    "notify",
+    "Option",
+    "Input",
+    "Header",
+    "Checkbox",
+    "RadioButton",
+    "Digits",
+    "Markdown",
+    "TabPane",
+    "Tab",
+    "add_column",
+    "add_columns",
+    "add_row",
+    "Fail",
+    "_out",
+    "_err",
+    "InvalidInput",
+    "update",
+    "Text",
+    "Panel",
+    "Table",
+    "Rule",
+    "SystemCommand",
 }
 # Where only some positional arguments are text (a Binding's key and action are not).
 TEXT_POSITIONS = {"Binding": slice(2, 3), "SystemCommand": slice(0, 2)}
@@ -38,12 +62,20 @@ def test_both_catalogues_hold_the_same_keys_and_placeholders() -> None:
 
 
 def python_files() -> list[Path]:
-    return sorted([*ROOT.joinpath("facilitator").rglob("*.py"), *ROOT.joinpath("screens").rglob("*.py")])
+    return sorted(
+        [*ROOT.joinpath("facilitator").rglob("*.py"), *ROOT.joinpath("screens").rglob("*.py")]
+    )
 
 
 def call_name(node: ast.Call) -> str:
     func = node.func
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return (
+        func.attr
+        if isinstance(func, ast.Attribute)
+        else func.id
+        if isinstance(func, ast.Name)
+        else ""
+    )
 
 
 @pytest.mark.parametrize("path", python_files(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -55,25 +87,37 @@ def test_no_text_bypasses_the_catalogues(path: Path) -> None:
         positional = node.args[TEXT_POSITIONS.get(call_name(node), slice(None))]
         args = [*positional, *(k.value for k in node.keywords if k.arg in TEXT_KEYWORDS)]
         for arg in args:
-            literals = [arg] if isinstance(arg, ast.Constant) else [
-                v for v in getattr(arg, "values", []) if isinstance(v, ast.Constant)
-            ]
+            literals = (
+                [arg]
+                if isinstance(arg, ast.Constant)
+                else [v for v in getattr(arg, "values", []) if isinstance(v, ast.Constant)]
+            )
             for literal in literals:
                 if isinstance(literal.value, str) and not NOT_WORDS.match(literal.value):
                     offenders.append(f"line {literal.lineno}: {literal.value!r}")
     assert not offenders, offenders
 
 
+def literal_keys(path: Path) -> list[str]:
+    """The catalogue keys a file names literally (``t("area.key")`` and the errors)."""
+    keys = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and call_name(node) in {"t", "InvalidInput", "StoreError"}:
+            first = node.args[0] if node.args else None
+            if (
+                isinstance(first, ast.Constant)
+                and isinstance(first.value, str)
+                and "." in first.value
+            ):
+                keys.append(first.value)
+    return keys
+
+
 def test_every_key_used_in_code_exists() -> None:
     known = set(catalogue("fr"))
-    missing = []
-    for path in python_files():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and call_name(node) in {"t", "InvalidInput", "StoreError"} and node.args:
-                first = node.args[0]
-                if isinstance(first, ast.Constant) and isinstance(first.value, str) and "." in first.value:
-                    if first.value not in known:
-                        missing.append(f"{path.name}: {first.value}")
+    missing = [
+        f"{p.name}: {key}" for p in python_files() for key in literal_keys(p) if key not in known
+    ]
     assert not missing, missing
 
 

@@ -20,9 +20,17 @@ from tests.conftest import FIXED_NOW, make_app
 CAPTURES = [
     ("constat: @jardins #rh les bénévoles s'essoufflent", NoteKind.CONSTAT, Lever.HUMAN),
     ("pb: @escale #finances la CAF stagne", NoteKind.PROBLEM, Lever.FINANCIAL),
-    ("ambition: @trame #alliances un tiers-lieu avec la commune", NoteKind.AMBITION, Lever.ALLIANCES),
+    (
+        "ambition: @trame #alliances un tiers-lieu avec la commune",
+        NoteKind.AMBITION,
+        Lever.ALLIANCES,
+    ),
     ("frein: @musette #rh plus de bénévoles le samedi", NoteKind.OBSTACLE, Lever.HUMAN),
-    ("cr: @escale #finances un tarif au quotient familial", NoteKind.SUCCESS_CONDITION, Lever.FINANCIAL),
+    (
+        "cr: @escale #finances un tarif au quotient familial",
+        NoteKind.SUCCESS_CONDITION,
+        Lever.FINANCIAL,
+    ),
     ("em: @jardins #alliances vous sous-estimez vos partenaires", NoteKind.MIRROR, Lever.ALLIANCES),
     ("pa: @trame #finances vendre en ligne", NoteKind.ACTION, Lever.FINANCIAL),
     ("? @escale #rh qui porte le projet au CA", NoteKind.QUESTION, Lever.HUMAN),
@@ -97,7 +105,9 @@ async def test_start_pause_next_and_extend(demo_workspace: Workspace) -> None:
         budget = room.screen.state.runs[1].budget
         await room.press("plus")
         assert room.screen.state.runs[1].budget == budget + 5 * 60
-        actions = [e.action for e in room.disk().records(ClockEvent) if e.session_id == room.session.id]
+        actions = [
+            e.action for e in room.disk().records(ClockEvent) if e.session_id == room.session.id
+        ]
         assert actions == ["start", "pause", "resume", "next", "extend"]
 
 
@@ -115,11 +125,15 @@ async def test_the_agenda_the_clock_runs_on_is_kept(demo_workspace: Workspace) -
 async def test_a_refused_key_says_why(demo_workspace: Workspace) -> None:
     async with Room(demo_workspace) as room:
         await room.press("n")
-        assert any("pas commencée" in n.message or "terminée" in n.message for n in room.app._notifications)
+        assert any(
+            "pas commencée" in n.message or "terminée" in n.message for n in room.app._notifications
+        )
         assert room.disk().records(ClockEvent) == []
 
 
-async def test_overtime_counts_past_zero_and_rings_once(demo_workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_overtime_counts_past_zero_and_rings_once(
+    demo_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async with Room(demo_workspace) as room:
         bells: list[int] = []
         monkeypatch.setattr(room.app, "bell", lambda: bells.append(1))
@@ -153,7 +167,9 @@ async def test_replan_proposes_and_applies_on_confirmation(demo_workspace: Works
 
 
 @pytest.mark.parametrize("line,kind,lever", CAPTURES, ids=[c[1].value for c in CAPTURES])
-async def test_capture_each_kind_with_mention_and_tag(demo_workspace: Workspace, line: str, kind: NoteKind, lever: Lever) -> None:
+async def test_capture_each_kind_with_mention_and_tag(
+    demo_workspace: Workspace, line: str, kind: NoteKind, lever: Lever
+) -> None:
     async with Room(demo_workspace) as room:
         await room.capture(line)
         assert room.screen.query_one(CaptureLine).input.value == ""
@@ -189,7 +205,9 @@ async def test_edit_delete_and_undo_a_note(demo_workspace: Workspace) -> None:
         room.app.screen.query_one("#field-text", Input).value = "version corrigée"
         await room.press("ctrl+s")
         edited = room.disk().get(Note, note_id or "")
-        assert edited is not None and edited.text == "version corrigée" and edited.edited == FIXED_NOW
+        assert (
+            edited is not None and edited.text == "version corrigée" and edited.edited == FIXED_NOW
+        )
         assert edited.lever == Lever.HUMAN  # untouched fields stay
 
         await room.press("d")
@@ -220,8 +238,16 @@ async def test_the_clock_survives_a_restart(demo_workspace: Workspace) -> None:
 async def test_a_note_from_another_terminal_shows_in_the_feed(demo_workspace: Workspace) -> None:
     async with Room(demo_workspace) as room:
         other = CohortStore(room.disk().path)
-        other.put(Note(text="depuis la ligne de commande", session_id=room.session.id, created=arrow.get(FIXED_NOW)))
+        other.put(
+            Note(
+                text="depuis la ligne de commande",
+                session_id=room.session.id,
+                created=arrow.get(FIXED_NOW),
+            )
+        )
         room.app.poll_store()
         await room.settle()
-        prompts = [str(room.screen.query_one(NoteFeed).get_option_at_index(i).prompt) for i in range(3)]
+        prompts = [
+            str(room.screen.query_one(NoteFeed).get_option_at_index(i).prompt) for i in range(3)
+        ]
         assert any("depuis la ligne de commande" in p for p in prompts)

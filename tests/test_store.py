@@ -48,7 +48,9 @@ def note_ids(path: Path) -> set[str]:
 # --- basics -------------------------------------------------------------------------
 
 
-def test_a_write_is_seen_by_another_store_and_survives_compaction(small_cohort: CohortStore) -> None:
+def test_a_write_is_seen_by_another_store_and_survives_compaction(
+    small_cohort: CohortStore,
+) -> None:
     notes = [Note(text=f"constat {n}") for n in range(10)]
     small_cohort.put(*notes)
     other = CohortStore(small_cohort.path)
@@ -139,11 +141,18 @@ def test_kill_a_thousand_times_across_workloads(small_cohort: CohortStore) -> No
 def test_torn_journal_tail_is_dropped_and_trimmed(small_cohort: CohortStore) -> None:
     small_cohort.put(Note(text="acquise"))
     with open(small_cohort.journal_path, "ab") as journal:
-        journal.write(encode_line(small_cohort.generation, [{"o": "put", "t": "notes", "d": {"id": "x"}}])[:30])
+        journal.write(
+            encode_line(small_cohort.generation, [{"o": "put", "t": "notes", "d": {"id": "x"}}])[
+                :30
+            ]
+        )
     reader = CohortStore(small_cohort.path)
     assert [n.text for n in reader.records(Note)] == ["acquise"]
     reader.put(Note(text="suivante"))
-    assert sorted(n.text for n in CohortStore(small_cohort.path).records(Note)) == ["acquise", "suivante"]
+    assert sorted(n.text for n in CohortStore(small_cohort.path).records(Note)) == [
+        "acquise",
+        "suivante",
+    ]
 
 
 def test_stale_journal_after_interrupted_compaction_is_ignored(small_cohort: CohortStore) -> None:
@@ -162,7 +171,9 @@ def test_stale_journal_after_interrupted_compaction_is_ignored(small_cohort: Coh
 
 
 @pytest.mark.parametrize("writers,count", [(2, 200), (3, 300)])
-def test_processes_capturing_at_once_lose_nothing(small_cohort: CohortStore, writers: int, count: int) -> None:
+def test_processes_capturing_at_once_lose_nothing(
+    small_cohort: CohortStore, writers: int, count: int
+) -> None:
     children = [spawn(small_cohort.path, "capture", count) for _ in range(writers)]
     acked: set[str] = set()
     for child in children:
@@ -189,7 +200,9 @@ def test_a_damaged_snapshot_is_never_overwritten(small_cohort: CohortStore) -> N
     assert small_cohort.path.read_bytes() == damaged
 
 
-def test_a_damaged_line_in_the_middle_of_the_journal_stops_writes(small_cohort: CohortStore) -> None:
+def test_a_damaged_line_in_the_middle_of_the_journal_stops_writes(
+    small_cohort: CohortStore,
+) -> None:
     for n in range(3):
         small_cohort.put(Note(text=f"n{n}"))
     lines = small_cohort.journal_path.read_bytes().split(b"\n")
@@ -214,7 +227,14 @@ def test_a_file_from_a_newer_version_is_not_touched(small_cohort: CohortStore) -
 def test_a_schema_0_file_is_migrated_on_the_next_write(small_cohort: CohortStore) -> None:
     data = json.loads(small_cohort.path.read_text())
     del data["_meta"]
-    data["notes"] = {"1": {"id": "old", "kind": "constat", "text": "ancienne", "created": "2026-01-05T10:00:00+00:00"}}
+    data["notes"] = {
+        "1": {
+            "id": "old",
+            "kind": "constat",
+            "text": "ancienne",
+            "created": "2026-01-05T10:00:00+00:00",
+        }
+    }
     small_cohort.path.write_text(json.dumps(data))
     store = CohortStore(small_cohort.path)
     assert store.get(Note, "old") is not None
@@ -225,7 +245,9 @@ def test_a_schema_0_file_is_migrated_on_the_next_write(small_cohort: CohortStore
     assert old["edited"] is None
 
 
-def test_restore_brings_a_backup_back_and_keeps_the_current_state(small_cohort: CohortStore) -> None:
+def test_restore_brings_a_backup_back_and_keeps_the_current_state(
+    small_cohort: CohortStore,
+) -> None:
     small_cohort.put(Note(text="gardée"))
     backup = small_cohort.backup()
     small_cohort.put(Note(text="plus tard"))
@@ -234,7 +256,9 @@ def test_restore_brings_a_backup_back_and_keeps_the_current_state(small_cohort: 
     assert "plus tard" in kept.read_text()
 
 
-def test_write_failure_leaves_the_file_intact(small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_failure_leaves_the_file_intact(
+    small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     small_cohort.put(Note(text="sûre"))
     before = (small_cohort.path.read_bytes(), small_cohort.journal_path.read_bytes())
 
@@ -275,7 +299,7 @@ import os
 os.umask(0o022)
 from facilitator.domain import Cohort, Note
 from facilitator.workspace import Workspace
-store = Workspace(__import__('pathlib').Path({str(tmp_path / 'ws')!r})).create([Cohort(name='c')])
+store = Workspace(__import__('pathlib').Path({str(tmp_path / "ws")!r})).create([Cohort(name='c')])
 store.put(Note(text='n'))
 store.backup()
 """

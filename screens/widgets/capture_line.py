@@ -71,7 +71,9 @@ class CaptureLine(Vertical):
         self.default_kind = NoteKind.CONSTAT
 
     def compose(self) -> ComposeResult:
-        line = Input(placeholder=t("capture.placeholder"), id="capture", suggester=MarkerSuggester(self))
+        line = Input(
+            placeholder=t("capture.placeholder"), id="capture", suggester=MarkerSuggester(self)
+        )
         line.cursor_blink = False
         yield line
         yield Static("", id="capture-error")
@@ -92,7 +94,9 @@ class CaptureLine(Vertical):
         self.show_error(message)
 
     def candidates(self, value: str) -> tuple[int, int, list[str]]:
-        return completions(value, len(value), self.structures, default_structure=self.default_structure)
+        return completions(
+            value, len(value), self.structures, default_structure=self.default_structure
+        )
 
     def action_complete(self) -> None:
         """Tab replaces the @structure or #tag being typed by the best candidate."""
@@ -112,7 +116,10 @@ class CaptureLine(Vertical):
             return
         try:
             draft = parse_capture(
-                line, self.structures, default_kind=self.default_kind, default_structure=self.default_structure
+                line,
+                self.structures,
+                default_kind=self.default_kind,
+                default_structure=self.default_structure,
             )
         except InvalidInput as error:
             self.show_error(error.message)

@@ -92,7 +92,9 @@ class ClockPanel(Vertical):
         level = urgency(state, budget)
         for name in ("warn", "critical", "over"):
             self.set_class(level == name, f"-{name}")
-        marker = {Status.RUNNING: "▶", Status.PAUSED: "⏸", Status.FINISHED: "■"}.get(state.status, "○")
+        marker = {Status.RUNNING: "▶", Status.PAUSED: "⏸", Status.FINISHED: "■"}.get(
+            state.status, "○"
+        )
         self._set("clock-item", f"{marker} {title}")
         self._set("clock-time", time_line(state, budget))
         self._set("clock-pace", schedule_line(state, timezone))

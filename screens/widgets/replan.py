@@ -36,7 +36,9 @@ class ReplanScreen(ModalScreen[bool]):
     ReplanScreen Button { margin-left: 1; }
     """
 
-    def __init__(self, items: Sequence[AgendaItem], proposal: Replan, names: Mapping[str, str]) -> None:
+    def __init__(
+        self, items: Sequence[AgendaItem], proposal: Replan, names: Mapping[str, str]
+    ) -> None:
         super().__init__()
         self.items = items
         self.proposal = proposal
@@ -57,14 +59,27 @@ class ReplanScreen(ModalScreen[bool]):
                 yield Static(shortfall.message(self.items, self.names), classes="shortfall")
             with Horizontal(id="replan-buttons"):
                 yield Button(t("forms.cancel"), id="keep")
-                yield Button(t("session.replan.apply"), id="apply", variant="primary", disabled=not proposal.gained)
+                yield Button(
+                    t("session.replan.apply"),
+                    id="apply",
+                    variant="primary",
+                    disabled=not proposal.gained,
+                )
 
     def on_mount(self) -> None:
         table = self.query_one("#replan", DataTable)
-        table.add_columns(t("session.replan.col.item"), t("session.replan.col.before"), t("session.replan.col.after"))
+        table.add_columns(
+            t("session.replan.col.item"),
+            t("session.replan.col.before"),
+            t("session.replan.col.after"),
+        )
         for index in self.proposal.remaining:
             before, after = self.items[index].minutes, self.proposal.items[index].minutes
-            table.add_row(item_title(self.items[index], self.names), str(before), str(after) if after != before else "=")
+            table.add_row(
+                item_title(self.items[index], self.names),
+                str(before),
+                str(after) if after != before else "=",
+            )
         apply = self.query_one("#apply", Button)
         (apply if not apply.disabled else self.query_one("#keep", Button)).focus()
 
