@@ -420,6 +420,42 @@ class ClockEvent(Record):
         return out
 
 
+FEEDBACK_QUESTIONS = ("collective", "peers", "method", "intersession", "next")
+"""The association's feedback on the programme, each rated 1 to 5 at its bilan
+(the wording is in the catalogues, ``bilan.question.<key>``)."""
+
+
+@dataclass(kw_only=True)
+class BilanReview(Record):
+    """What the bilan meeting itself records, beside the notes taken in it.
+
+    One per bilan session (its id is the session's), so two facilitators filling
+    different fields of it keep both.
+    """
+
+    TABLE: ClassVar[str] = "bilans"
+    session_id: str
+    structure_id: str
+    ratings: dict[str, int] = field(default_factory=dict)  # question key -> 1..5
+    comments: str = ""
+    third_person: str = ""  # a partner, the chargé·e de mission DLA, another consultant
+    third_person_role: str = ""
+    next_steps: str = ""
+    follow_up: dt.date | None = None
+
+    @classmethod
+    def _decode(cls, doc: dict[str, Any]) -> dict[str, Any]:
+        out = dict(doc)
+        out["follow_up"] = _opt_date(out.get("follow_up"))
+        return out
+
+
+def require_rating(value: int, field: str = "rating") -> int:
+    if not 1 <= value <= 5:
+        raise InvalidInput("domain.error.rating", field, value=value)
+    return value
+
+
 RECORD_TYPES: tuple[type[Record], ...] = (
     Cohort,
     Structure,
@@ -429,5 +465,6 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Note,
     PreparatoryTask,
     ClockEvent,
+    BilanReview,
 )
 TABLES = tuple(r.TABLE for r in RECORD_TYPES)

@@ -13,6 +13,7 @@ from pathlib import Path
 from facilitator.domain import (
     SESSION_ORDER,
     Attendance,
+    BilanReview,
     ClockEvent,
     Cohort,
     Note,
@@ -45,6 +46,7 @@ class CohortView:
     notes: tuple[Note, ...] = ()
     tasks: tuple[PreparatoryTask, ...] = ()
     clock: tuple[ClockEvent, ...] = ()
+    bilans: tuple[BilanReview, ...] = ()
     version: int = 0
     _by_id: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
@@ -62,6 +64,7 @@ class CohortView:
                 notes=tuple(sorted(store.records(Note), key=lambda n: n.created)),
                 tasks=tuple(store.records(PreparatoryTask)),
                 clock=tuple(sorted(store.records(ClockEvent), key=lambda e: e.at)),
+                bilans=tuple(store.records(BilanReview)),
                 version=store.version,
             )
         for group in (view.structures, view.participants, view.sessions, view.notes, view.tasks):

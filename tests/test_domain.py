@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from facilitator.domain import (
     RECORD_TYPES,
     AgendaItem,
+    BilanReview,
     Attendance,
     ClockEvent,
     Cohort,
@@ -62,6 +63,13 @@ EXAMPLES: list[Record] = [
         due=dt.date(2026, 12, 1),
     ),
     ClockEvent(session_id="x", action="extend", minutes=5),
+    BilanReview(
+        id="b",
+        session_id="b",
+        structure_id="s",
+        ratings={"peers": 5},
+        follow_up=dt.date(2027, 6, 1),
+    ),
 ]
 
 
