@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from facilitator.domain import (
     RECORD_TYPES,
     AgendaItem,
-    BilanReview,
     Attendance,
+    BilanReview,
     ClockEvent,
     Cohort,
     Consultant,
