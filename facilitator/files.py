@@ -106,3 +106,48 @@ def sweep_temp_files(folder: Path, stem: str) -> list[Path]:
         tmp.unlink(missing_ok=True)
         removed.append(tmp)
     return removed
+
+
+NETWORK_FILESYSTEMS = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "fuse.sshfs",
+        "9p",
+        "afs",
+        "ceph",
+        "glusterfs",
+        "fuse.rclone",
+    }
+)
+
+
+def filesystem_type(path: Path, mounts: Path = Path("/proc/mounts")) -> str | None:
+    """The type of the filesystem holding ``path`` (Linux), or None when unknown."""
+    try:
+        lines = mounts.read_text().splitlines()
+    except OSError:
+        return None
+    target = os.path.realpath(path)
+    best, kind = "", None
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = parts[1].replace("\\040", " ")
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) >= len(best):
+            best, kind = mount_point, parts[2]
+    return kind
+
+
+def on_network_filesystem(path: Path, mounts: Path = Path("/proc/mounts")) -> str | None:
+    """The network filesystem type under ``path``, where file locks may not hold."""
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    kind = filesystem_type(probe, mounts)
+    return kind if kind in NETWORK_FILESYSTEMS else None
