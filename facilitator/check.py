@@ -10,9 +10,15 @@ import stat
 from pathlib import Path
 
 from facilitator.domain import Note, Participant, Session, Structure
-from facilitator.files import TEMP_SUFFIX, Modes
+from facilitator.files import TEMP_SUFFIX, Modes, on_network_filesystem
 from facilitator.i18n import t
 from facilitator.store import CohortStore, StoreError
+
+
+def workspace_warnings(root: Path) -> list[str]:
+    """Risks that are not problems yet: a network filesystem where locks may not hold."""
+    kind = on_network_filesystem(root)
+    return [t("check.network_fs", path=str(root), kind=kind)] if kind else []
 
 
 def check_workspace(root: Path) -> list[str]:
