@@ -1,27 +1,562 @@
-"""The participant board (built out by the board work)."""
+"""The participant board (area 2): the structures, their people, and how each is doing.
+
+A facilitator opens it before and during a session to see at a glance who came, whether
+the governance was there (the guidance asks for it), what work between sessions is done,
+and who has been heard least; and to fix a structure's or a participant's details in
+front of the group. The matrix and the detail pane are widgets of their own
+(``screens/widgets/board_matrix.py``, ``structure_detail.py``); this screen wires them
+to the forms and to the store.
+
+Every write goes through ``FacilitatorApp.save`` (a thread worker that says "saved"
+once the store returned). An edit writes only the fields the person changed, as a
+patch: two facilitators editing different fields of one record both keep their edit.
+A structure goes with everything that belongs to it, in one atomic write, after a
+question that says what that is.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import DataTable
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Vertical
+from textual.widgets import DataTable, Static
+
+from facilitator.domain import (
+    InvalidInput,
+    Participant,
+    Record,
+    Role,
+    SessionKind,
+    Structure,
+    label,
+    require_name,
+)
 from facilitator.i18n import t
+from facilitator.rules import Finding, findings
+from facilitator.store import CohortStore, Op
 from facilitator.view import CohortView
+from facilitator.workspace import fold
 from screens.base import AreaScreen
+from screens.widgets.board_matrix import (
+    COLUMN_SORTS,
+    GOVERNANCE_MARK,
+    LATE_MARK,
+    BoardMatrix,
+    BoardSort,
+    board_rows,
+    sort_rows,
+)
+from screens.widgets.confirm import ConfirmScreen
+from screens.widgets.form import Field, FormScreen
+from screens.widgets.structure_detail import (
+    ParticipantList,
+    ParticipantsSection,
+    StructureDetail,
+    StructureFacts,
+)
+
+WIDE = 110
+"""From this width the detail pane stands beside the matrix; below it, underneath."""
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+PHONE = re.compile(r"\+?[\d\s.()/-]+")
+
+
+# --- what the forms ask -------------------------------------------------------------------
+
+
+def structure_fields(view: CohortView, today: dt.date, editing: Structure | None) -> list[Field]:
+    """The structure form; a name already taken and a creation date to come are refused."""
+    taken = {fold(s.name) for s in view.structures if editing is None or s.id != editing.id}
+
+    def unique(name: str) -> None:
+        require_name(name)
+        if fold(name) in taken:
+            raise InvalidInput("board.error.duplicate_structure", "name", name=name)
+
+    def not_future(day: dt.date | None) -> None:
+        if day is not None and day > today:
+            raise InvalidInput(
+                "board.error.created_future", "created", date=day.strftime(t("board.date_format"))
+            )
+
+    return [
+        Field("name", t("board.field.name"), required=True, check=unique),
+        Field("created", t("board.field.created"), "date", check=not_future),
+        Field("employer", t("board.field.employer"), "bool"),
+        Field("general_interest", t("board.field.general_interest"), "bool"),
+        Field("sector", t("board.field.sector")),
+        Field("network", t("board.field.network")),
+        Field("das", t("board.field.das"), "list", placeholder=t("board.field.das_placeholder")),
+    ]
+
+
+def check_name(value: str) -> None:
+    require_name(value)
+
+
+def check_email(value: str) -> None:
+    """Only the shape (something@domain.tld): the address is typed, not verified."""
+    if value and not EMAIL.fullmatch(value):
+        raise InvalidInput("board.error.bad_email", "email", value=value)
+
+
+def check_phone(value: str) -> None:
+    """Digits, spaces and the usual separators, with at least four digits."""
+    if value and (not PHONE.fullmatch(value) or sum(c.isdigit() for c in value) < 4):
+        raise InvalidInput("board.error.bad_phone", "phone", value=value)
+
+
+def _role_is_governance(role: str | None) -> bool:
+    return Role(role).is_governance if role else False
+
+
+def participant_fields(view: CohortView, new: bool) -> list[Field]:
+    """The participant form; for a new participant the governance box follows the role."""
+    return [
+        Field("name", t("board.field.person"), required=True, check=check_name),
+        Field(
+            "structure_id",
+            t("board.field.structure"),
+            "choice",
+            required=True,
+            choices=[(s.name, s.id) for s in view.structures],
+        ),
+        Field(
+            "role",
+            t("board.field.role"),
+            "choice",
+            required=True,
+            choices=[(label(role), role.value) for role in Role],
+        ),
+        Field(
+            "governance",
+            t("board.field.governance"),
+            "bool",
+            default_from=("role", _role_is_governance) if new else None,
+        ),
+        Field("email", t("board.field.email"), check=check_email),
+        Field("phone", t("board.field.phone"), check=check_phone),
+    ]
+
+
+def changed_fields(record: Record, values: dict[str, Any]) -> dict[str, Any]:
+    """The fields whose value differs from the record as the form opened on it."""
+    return {name: value for name, value in values.items() if value != getattr(record, name)}
+
+
+# --- what a deletion takes with it ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A record and everything that goes with it, as one write and as counts to ask about."""
+
+    name: str
+    ops: list[Op] = field(default_factory=list)
+    participants: int = 0
+    attendance: int = 0
+    tasks: int = 0
+    notes: int = 0
+    bilans: int = 0
+
+
+def _delete(record: Record) -> Op:
+    return {"o": "del", "t": record.TABLE, "i": record.id}
+
+
+def structure_removal(view: CohortView, structure_id: str) -> Removal | None:
+    """A structure with its participants and their attendance, its tasks, its notes,
+    and its own bilan session (with that session's clock), which means nothing without it."""
+    structure = view.structure(structure_id)
+    if structure is None:
+        return None
+    people = view.participants_of(structure_id)
+    ids = {p.id for p in people}
+    marks = [a for a in view.attendance if a.participant_id in ids]
+    tasks = [task for task in view.tasks if task.structure_id == structure_id]
+    notes = view.notes_of(structure_id)
+    bilans = [
+        s for s in view.sessions if s.kind == SessionKind.BILAN and s.structure_id == structure_id
+    ]
+    bilan_ids = {s.id for s in bilans}
+    clock = [e for e in view.clock if e.session_id in bilan_ids]
+    group: Sequence[Sequence[Record]] = (marks, people, tasks, notes, clock, bilans, [structure])
+    return Removal(
+        name=structure.name,
+        ops=[_delete(record) for records in group for record in records],
+        participants=len(people),
+        attendance=len(marks),
+        tasks=len(tasks),
+        notes=len(notes),
+        bilans=len(bilans),
+    )
+
+
+def participant_removal(view: CohortView, participant_id: str) -> Removal | None:
+    """A participant with their attendance marks."""
+    person = next((p for p in view.participants if p.id == participant_id), None)
+    if person is None:
+        return None
+    marks = [a for a in view.attendance if a.participant_id == participant_id]
+    return Removal(
+        name=person.name,
+        ops=[*(_delete(a) for a in marks), _delete(person)],
+        attendance=len(marks),
+    )
+
+
+def _counted(what: str, count: int) -> str:
+    return t(f"board.count.{what}.{'one' if count == 1 else 'other'}", count=count)
+
+
+def _listing(parts: list[str]) -> str:
+    if len(parts) == 1:
+        return parts[0]
+    return t("board.list_and", head=", ".join(parts[:-1]), last=parts[-1])
+
+
+def removal_question(removal: Removal, structure: bool) -> str:
+    """The question asked before deleting, naming what goes with the record."""
+    counts = [
+        ("participants", removal.participants),
+        ("attendance", removal.attendance),
+        ("tasks", removal.tasks),
+        ("notes", removal.notes),
+        ("bilans", removal.bilans),
+    ]
+    parts = [_counted(what, count) for what, count in counts if count]
+    kind = "structure" if structure else "participant"
+    if not parts:
+        return t(f"board.confirm.delete_{kind}_alone", name=removal.name)
+    return t(f"board.confirm.delete_{kind}", name=removal.name, what=_listing(parts))
+
+
+# --- the screen ---------------------------------------------------------------------------
 
 
 class BoardScreen(AreaScreen):
+    """Structures by sessions, the selected structure's detail, and their forms."""
+
     AREA = "board"
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (WIDE, "-wide"),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add_structure", t("board.key.add_structure")),
+        Binding("p", "add_participant", t("board.key.add_participant")),
+        Binding("e,enter", "edit", t("board.key.edit")),
+        Binding("d,delete", "delete", t("board.key.delete")),
+        Binding("s", "sort", t("board.key.sort")),
+        Binding("tab", "app.focus_next", t("board.key.next_pane"), show=False),
+        Binding("shift+tab", "app.focus_previous", t("board.key.previous_pane"), show=False),
+    ]
+    # Narrow: the matrix on top, the detail (with the participants) underneath.
+    # Wide: the detail beside; the participants move under the matrix, where their
+    # contacts fit on one line and the space would otherwise stay empty.
+    DEFAULT_CSS = """
+    BoardScreen #board-body { height: 1fr; }
+    BoardScreen .board-line { height: auto; padding: 0 1; color: $text-muted; }
+    BoardScreen #board-people { padding: 0 1; }
+    BoardScreen #board-people.-empty { display: none; }
+    BoardScreen.-narrow #board-body { layout: vertical; }
+    BoardScreen.-narrow #board-left { height: auto; max-height: 60%; }
+    BoardScreen.-narrow #board-people { display: none; }
+    BoardScreen.-narrow #board-detail {
+        height: 1fr;
+        border: none;
+        border-top: round $primary-muted;
+    }
+    BoardScreen.-narrow #board-detail:focus-within { border-top: round $primary; }
+    BoardScreen.-wide #board-body { layout: horizontal; }
+    BoardScreen.-wide #board-left { width: 1fr; height: 100%; }
+    BoardScreen.-wide #board-people { height: 1fr; }
+    BoardScreen.-wide #board-detail { width: 40; height: 100%; }
+    BoardScreen.-wide #board-detail ParticipantsSection { display: none; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort = BoardSort.NAME
+        self._view: CohortView | None = None
+        self._findings: tuple[int, list[Finding]] | None = None
+        self._select: str | None = None  # a structure to put the cursor on once it appears
+        self._select_participant: str | None = None
+
+    # --- drawing ------------------------------------------------------------------------
 
     def compose_body(self) -> ComposeResult:
-        yield DataTable(id="board", cursor_type="row")
+        with Container(id="board-body"):
+            with Vertical(id="board-left"):
+                yield Static(id="board-sort", classes="board-line")
+                yield BoardMatrix(id="board")
+                yield Static(id="board-legend", classes="board-line")
+                yield ParticipantsSection(id="board-people")
+            yield StructureDetail(id="board-detail")
 
-    def on_mount(self) -> None:
-        self.query_one("#board", DataTable).add_columns(t("board.col.structure"))
-        super().on_mount()
+    @property
+    def matrix(self) -> BoardMatrix:
+        return self.query_one("#board", BoardMatrix)
+
+    @property
+    def detail(self) -> StructureDetail:
+        return self.query_one("#board-detail", StructureDetail)
+
+    @property
+    def people(self) -> ParticipantList:
+        """The participant list on show: under the matrix when wide, else in the detail."""
+        where = "#board-people" if self.has_class("-wide") else "#board-detail"
+        return self.query_one(f"{where} ParticipantList", ParticipantList)
+
+    def today(self, view: CohortView) -> dt.date:
+        return self.facilitator.now().to(view.cohort.timezone).date()
 
     def show(self, view: CohortView) -> None:
-        table = self.query_one("#board", DataTable)
-        table.clear()
-        for structure in view.structures:
-            table.add_row(structure.name, key=structure.id)
+        self._view = view
+        rows = sort_rows(board_rows(view, self.today(view)), self.sort)
+        self.matrix.show_rows(rows, self.sort, select=self._select)
+        if self._select is not None and view.structure(self._select) is not None:
+            self._select = None
+        self.query_one("#board-sort", Static).update(
+            t("board.sorted_by", sort=t(f"board.sort.{self.sort}"))
+        )
+        self.query_one("#board-legend", Static).update(
+            t("board.legend", governance=GOVERNANCE_MARK, late=LATE_MARK)
+        )
+        self._show_detail()
+        self.refresh_bindings()
+
+    def _structure_findings(self, view: CohortView, structure_id: str) -> list[Finding]:
+        """The guidance's findings about one structure (computed once per view)."""
+        if self._findings is None or self._findings[0] != id(view):
+            found = findings(
+                view.cohort,
+                view.structures,
+                view.participants,
+                view.sessions,
+                today=self.today(view),
+            )
+            self._findings = (id(view), found)
+        return [f for f in self._findings[1] if f.subject_id == structure_id]
+
+    def _show_detail(self) -> None:
+        view = self._view
+        if view is None:
+            return
+        structure = view.structure(self.matrix.selected_id)
+        wide_people = self.query_one("#board-people", ParticipantsSection)
+        wide_people.set_class(structure is None, "-empty")
+        if structure is None:
+            self.detail.show(None)
+            return
+        facts = StructureFacts(
+            structure=structure,
+            participants=view.participants_of(structure.id),
+            tasks=[task for task in view.tasks if task.structure_id == structure.id],
+            findings=self._structure_findings(view, structure.id),
+            today=self.today(view),
+        )
+        self.detail.show(facts, select=self._select_participant)
+        wide_people.show(facts.participants, select=self._select_participant)
+        if self._select_participant in {p.id for p in facts.participants}:
+            self._select_participant = None
+
+    @on(DataTable.RowHighlighted, "#board")
+    def _structure_highlighted(self) -> None:
+        if self.detail.shown_id != self.matrix.selected_id:
+            self._show_detail()
+
+    @on(DataTable.HeaderSelected, "#board")
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        """A click on a column header sorts by what that column shows."""
+        sort = COLUMN_SORTS.get(str(event.column_key.value))
+        if sort is not None and sort != self.sort:
+            self._sort_by(sort)
+
+    # --- keys ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Edit, delete and add a participant need a structure: dimmed until there is one."""
+        if action in ("edit", "delete", "add_participant"):
+            return True if self._view is not None and self._view.structures else None
+        return True
+
+    def action_sort(self) -> None:
+        self._sort_by(self.sort.next())
+
+    def _sort_by(self, sort: BoardSort) -> None:
+        self.sort = sort
+        if self._view is not None:
+            self.show(self._view)
+
+    def _participant_in_focus(self) -> str | None:
+        focused = self.focused
+        return focused.selected_id if isinstance(focused, ParticipantList) else None
+
+    def action_edit(self) -> None:
+        participant_id = self._participant_in_focus()
+        if participant_id is not None:
+            self._edit_participant(participant_id)
+        elif self.matrix.selected_id is not None:
+            self._edit_structure(self.matrix.selected_id)
+
+    def action_delete(self) -> None:
+        participant_id = self._participant_in_focus()
+        if participant_id is not None:
+            self._delete_participant(participant_id)
+        elif self.matrix.selected_id is not None:
+            self._delete_structure(self.matrix.selected_id)
+
+    # --- structures ---------------------------------------------------------------------
+
+    def action_add_structure(self) -> None:
+        view = self._view
+        if view is None:
+            return
+
+        def added(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            structure = Structure(**values)
+            self._select = structure.id
+            self.facilitator.save(
+                lambda store: store.put(structure),
+                t("board.saved.structure_added", name=structure.name),
+            )
+
+        fields = structure_fields(view, self.today(view), None)
+        defaults = {"employer": True, "general_interest": True}
+        self.app.push_screen(FormScreen(t("board.form.new_structure"), fields, defaults), added)
+
+    def _edit_structure(self, structure_id: str) -> None:
+        view = self._view
+        structure = view.structure(structure_id) if view is not None else None
+        if view is None or structure is None:
+            return
+
+        def edited(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            changes = changed_fields(structure, values)
+            if not changes:
+                self.notify(t("board.unchanged"), timeout=3)
+                return
+            self.facilitator.save(
+                lambda store: store.patch(Structure, structure.id, changes),
+                t("board.saved.structure_edited", name=values["name"]),
+            )
+
+        fields = structure_fields(view, self.today(view), structure)
+        values = {f.name: getattr(structure, f.name) for f in fields}
+        title = t("board.form.edit_structure", name=structure.name)
+        self.app.push_screen(FormScreen(title, fields, values), edited)
+
+    def _delete_structure(self, structure_id: str) -> None:
+        view = self._view
+        removal = structure_removal(view, structure_id) if view is not None else None
+        if removal is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+
+            def write(store: CohortStore) -> None:
+                # Counted again from the store as it is now: a participant or a note
+                # added elsewhere since the question was asked goes too, not orphaned.
+                fresh = structure_removal(CohortView.load(store), structure_id)
+                if fresh is not None:
+                    store.apply(fresh.ops)
+
+            self.facilitator.save(write, t("board.deleted.structure", name=removal.name))
+
+        question = removal_question(removal, structure=True)
+        self.app.push_screen(ConfirmScreen(question, t("board.confirm.yes_delete")), answered)
+
+    # --- participants -------------------------------------------------------------------
+
+    def action_add_participant(self) -> None:
+        view = self._view
+        structure_id = self.matrix.selected_id
+        if view is None or structure_id is None:
+            self.notify(t("board.need_structure"), severity="warning")
+            return
+        has_director = any(p.role == Role.DIRECTOR for p in view.participants_of(structure_id))
+        role = Role.OTHER if has_director else Role.DIRECTOR
+
+        def added(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            person = Participant(**{**values, "role": Role(values["role"])})
+            self._select = person.structure_id
+            self._select_participant = person.id
+            self.facilitator.save(
+                lambda store: store.put(person),
+                t("board.saved.participant_added", name=person.name),
+            )
+
+        defaults = {
+            "structure_id": structure_id,
+            "role": role.value,
+            "governance": role.is_governance,
+        }
+        form = FormScreen(t("board.form.new_participant"), participant_fields(view, True), defaults)
+        self.app.push_screen(form, added)
+
+    def _edit_participant(self, participant_id: str) -> None:
+        view = self._view
+        person = (
+            next((p for p in view.participants if p.id == participant_id), None) if view else None
+        )
+        if view is None or person is None:
+            return
+
+        def edited(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            changes = changed_fields(person, values)
+            if not changes:
+                self.notify(t("board.unchanged"), timeout=3)
+                return
+            if "role" in changes:
+                changes["role"] = Role(changes["role"])
+            self._select = values["structure_id"]
+            self._select_participant = person.id
+            self.facilitator.save(
+                lambda store: store.patch(Participant, person.id, changes),
+                t("board.saved.participant_edited", name=values["name"]),
+            )
+
+        fields = participant_fields(view, False)
+        values = {f.name: getattr(person, f.name) for f in fields}
+        values["role"] = person.role.value
+        title = t("board.form.edit_participant", name=person.name)
+        self.app.push_screen(FormScreen(title, fields, values), edited)
+
+    def _delete_participant(self, participant_id: str) -> None:
+        view = self._view
+        removal = participant_removal(view, participant_id) if view is not None else None
+        if removal is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+
+            def write(store: CohortStore) -> None:
+                fresh = participant_removal(CohortView.load(store), participant_id)
+                if fresh is not None:
+                    store.apply(fresh.ops)
+
+            self.facilitator.save(write, t("board.deleted.participant", name=removal.name))
+
+        question = removal_question(removal, structure=False)
+        self.app.push_screen(ConfirmScreen(question, t("board.confirm.yes_delete")), answered)

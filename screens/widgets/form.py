@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
@@ -34,6 +34,9 @@ class Field:
     choices: Sequence[tuple[str, str]] = ()  # (label, value)
     placeholder: str = ""
     check: Callable[[Any], None] | None = None  # extra rule, raises InvalidInput
+    # (other field's name, function of its value): while the person has not changed this
+    # field, it follows the other one (a new participant's governance box follows the role).
+    default_from: tuple[str, Callable[[Any], Any]] | None = None
 
 
 def _number(text: str, field: str) -> float:
@@ -83,7 +86,7 @@ def _shown(field: Field, value: Any) -> Any:
 class FormScreen(ModalScreen[dict[str, Any] | None]):
     """Returns the parsed values, or None when cancelled."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", t("forms.cancel")),
         Binding("ctrl+s", "submit", t("forms.save")),
     ]
@@ -102,11 +105,16 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     FormScreen #form-buttons Button { margin-left: 1; }
     """
 
-    def __init__(self, title: str, fields: Sequence[Field], values: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, title: str, fields: Sequence[Field], values: dict[str, Any] | None = None
+    ) -> None:
         super().__init__()
         self.form_title = title
         self.fields = list(fields)
         self.initial = values or {}
+        # What a following field was last set to; a different value means the person
+        # changed it themselves, and from then on it no longer follows.
+        self._followed: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -126,9 +134,16 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         else:
             yield Label(label)
             if field.kind == "choice":
-                yield Select([(lbl, val) for lbl, val in field.choices], value=value, id=widget_id, allow_blank=not field.required)
+                yield Select(
+                    [(lbl, val) for lbl, val in field.choices],
+                    value=value,
+                    id=widget_id,
+                    allow_blank=not field.required,
+                )
             else:
-                placeholder = field.placeholder or (t("forms.date_placeholder") if field.kind == "date" else "")
+                placeholder = field.placeholder or (
+                    t("forms.date_placeholder") if field.kind == "date" else ""
+                )
                 yield Input(str(value), placeholder=placeholder, id=widget_id)
         yield Static("", id=f"error-{field.name}", classes="field-error")
 
@@ -137,13 +152,19 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             input_widget.cursor_blink = False
         if self.fields:
             self._widget(self.fields[0]).focus()
+        for field in self.fields:
+            if field.default_from is not None:
+                self._followed[field.name] = self._raw(field)
 
     def _widget(self, field: Field) -> Widget:
         return self.query_one(f"#field-{field.name}")
 
-    def _check(self, field: Field) -> tuple[Any, str | None]:
+    def _raw(self, field: Field) -> Any:
         widget = self._widget(field)
-        raw = widget.value if isinstance(widget, Input | Checkbox | Select) else None
+        return widget.value if isinstance(widget, Input | Checkbox | Select) else None
+
+    def _check(self, field: Field) -> tuple[Any, str | None]:
+        raw = self._raw(field)
         try:
             value = parse_field(field, raw)
             if field.check is not None:
@@ -164,6 +185,36 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         field = next((f for f in self.fields if f.name == name), None)
         if field is not None and self.query_one(f"#error-{name}", Static).has_class("shown"):
             self._show_error(field, self._check(field)[1])
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def follow(self, event: Input.Changed | Select.Changed | Checkbox.Changed) -> None:
+        """Let untouched fields follow the field they default from."""
+        control = event.control
+        name = (control.id or "").removeprefix("field-") if control is not None else ""
+        if name in self._followed:
+            if self._raw(self._field(name)) != self._followed[name]:
+                del self._followed[name]  # changed by hand: it is the person's now
+            return
+        for field in self.fields:
+            if field.default_from is None or field.default_from[0] != name:
+                continue
+            if field.name not in self._followed:
+                continue
+            value, message = self._check(self._field(name))
+            if message is not None:
+                continue
+            derive = field.default_from[1]
+            target = self._widget(field)
+            shown = _shown(field, derive(value))
+            self._followed[field.name] = shown
+            if isinstance(target, Input | Checkbox | Select):
+                with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+                    target.value = shown
+
+    def _field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")

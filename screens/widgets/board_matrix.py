@@ -1,0 +1,373 @@
+"""The participant board's matrix: structures by sessions, attendance at a glance.
+
+The figures are worked out by pure functions (:func:`board_rows`, :func:`sort_rows`)
+from a ``CohortView`` and the day, so tests check them without a terminal; the widget
+only lays them out. Every state has a mark of its own (``G`` for the governance,
+``✓`` for work done, ``!`` for work overdue, ``—`` for nothing yet), and colour only
+repeats what the mark says: the board is read on projectors and 16-colour terminals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
+from textual.events import Resize
+from textual.widgets import DataTable
+
+from facilitator.domain import (
+    SESSION_ORDER,
+    Participant,
+    Presence,
+    SessionKind,
+    Structure,
+    TaskStatus,
+)
+from facilitator.i18n import t
+from facilitator.rules import is_governance
+from facilitator.view import CohortView
+from facilitator.workspace import fold
+
+GOVERNANCE_MARK = "G"
+DONE_MARK = "✓"
+LATE_MARK = "!"
+NOTHING = "—"
+
+NAME_COLUMN = "name"
+PREP_COLUMN = "prep"
+NOTES_COLUMN = "notes"
+MIN_NAME_WIDTH = 14
+
+
+class BoardSort(StrEnum):
+    """The orders the board cycles through; every order but the name puts first
+    the structures that need attention (fewest notes, lowest attendance, least work done)."""
+
+    NAME = "name"
+    NOTES = "notes"
+    ATTENDANCE = "attendance"
+    PREP = "prep"
+
+    def next(self) -> BoardSort:
+        members = list(BoardSort)
+        return members[(members.index(self) + 1) % len(members)]
+
+
+SORT_COLUMNS: dict[BoardSort, tuple[str, ...]] = {
+    BoardSort.NAME: (NAME_COLUMN,),
+    BoardSort.NOTES: (NOTES_COLUMN,),
+    BoardSort.ATTENDANCE: tuple(kind.value for kind in SESSION_ORDER),
+    BoardSort.PREP: (PREP_COLUMN,),
+}
+"""The column headers underlined for each order (attendance spans the session columns)."""
+
+COLUMN_SORTS: dict[str, BoardSort] = {
+    column: sort for sort, columns in SORT_COLUMNS.items() for column in columns
+}
+"""Clicking a header sorts by what that column shows."""
+
+
+@dataclass(frozen=True)
+class StageCell:
+    """What one structure did at one stage of the programme (one matrix cell).
+
+    ``held`` once a session of the stage took place; then ``present`` counts the
+    structure's participants marked present at it (at any of its sessions, if the stage
+    was split) and ``governance`` says whether one of them speaks for the governance.
+    Before that, ``date`` is the stage's next date, if one is set.
+    """
+
+    held: bool
+    present: int = 0
+    participants: int = 0
+    governance: bool = False
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One structure's line of the board."""
+
+    structure: Structure
+    cells: tuple[StageCell, ...]
+    tasks_done: int
+    tasks_total: int
+    tasks_late: int
+    notes: int
+
+    @property
+    def attendance_rate(self) -> float | None:
+        """Share of seats filled over the sessions held; None before any was held."""
+        seats = sum(c.participants for c in self.cells if c.held)
+        if not seats:
+            return None
+        return sum(c.present for c in self.cells if c.held) / seats
+
+    @property
+    def prep_rate(self) -> float | None:
+        return self.tasks_done / self.tasks_total if self.tasks_total else None
+
+
+def _stage_cell(
+    view: CohortView,
+    kind: SessionKind,
+    structure: Structure,
+    members: Sequence[Participant],
+    present_at: dict[str, set[str]],
+    today: dt.date,
+) -> StageCell:
+    if kind == SessionKind.BILAN:
+        sessions = [s for s in view.sessions if s.kind == kind and s.structure_id == structure.id]
+    else:
+        sessions = [
+            s for s in view.sessions if s.kind == kind and s.structure_id in (None, structure.id)
+        ]
+    # A session of today counts as held once someone marked attendance at it.
+    held = [
+        s
+        for s in sessions
+        if s.date is not None and (s.date < today or (s.date == today and s.id in present_at))
+    ]
+    if not held:
+        dates = [s.date for s in sessions if s.date is not None]
+        return StageCell(held=False, date=min(dates, default=None))
+    present_ids: set[str] = set()
+    for session in held:
+        present_ids |= present_at.get(session.id, set())
+    here = [p for p in members if p.id in present_ids]
+    return StageCell(
+        held=True,
+        present=len(here),
+        participants=len(members),
+        governance=any(is_governance(p) for p in here),
+    )
+
+
+def board_rows(view: CohortView, today: dt.date) -> list[BoardRow]:
+    """Every structure's line, in the view's order (by name)."""
+    present_at: dict[str, set[str]] = {}
+    for mark in view.attendance:
+        ids = present_at.setdefault(mark.session_id, set())
+        if mark.presence == Presence.PRESENT:
+            ids.add(mark.participant_id)
+    rows = []
+    for structure in view.structures:
+        members = view.participants_of(structure.id)
+        tasks = [task for task in view.tasks if task.structure_id == structure.id]
+        done = sum(task.status == TaskStatus.DONE for task in tasks)
+        late = sum(
+            task.status != TaskStatus.DONE and task.due is not None and task.due < today
+            for task in tasks
+        )
+        rows.append(
+            BoardRow(
+                structure=structure,
+                cells=tuple(
+                    _stage_cell(view, kind, structure, members, present_at, today)
+                    for kind in SESSION_ORDER
+                ),
+                tasks_done=done,
+                tasks_total=len(tasks),
+                tasks_late=late,
+                notes=len(view.notes_of(structure.id)),
+            )
+        )
+    return rows
+
+
+def sort_rows(rows: Iterable[BoardRow], by: BoardSort) -> list[BoardRow]:
+    """The rows in ``by`` order; ties, and structures with nothing to compare, by name.
+
+    A structure with no session held or no task yet goes last: it has no rate, and
+    putting it first would bury the ones that really lag.
+    """
+
+    def name(row: BoardRow) -> tuple[str, str]:
+        return fold(row.structure.name), row.structure.id
+
+    def rate(value: float | None) -> tuple[bool, float]:
+        return value is None, value or 0.0
+
+    if by == BoardSort.NOTES:
+        return sorted(rows, key=lambda r: (r.notes, *name(r)))
+    if by == BoardSort.ATTENDANCE:
+        return sorted(rows, key=lambda r: (*rate(r.attendance_rate), *name(r)))
+    if by == BoardSort.PREP:
+        return sorted(rows, key=lambda r: (*rate(r.prep_rate), *name(r)))
+    return sorted(rows, key=name)
+
+
+# --- the widget ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The theme's colours for the marks, read when drawing so a theme change follows."""
+
+    good: Style
+    warn: Style
+    bad: Style
+    info: Style
+    muted: Style
+
+    @classmethod
+    def from_variables(cls, variables: dict[str, str]) -> Palette:
+        def color(name: str, fallback: str) -> Style:
+            value = variables.get(name, "")
+            return Style(color=value if value.startswith("#") else fallback)
+
+        return cls(
+            good=color("text-success", "green") + Style(bold=True),
+            warn=color("text-warning", "yellow"),
+            bad=color("text-error", "red") + Style(bold=True),
+            info=color("text-primary", "blue") + Style(bold=True),
+            muted=Style(dim=True),
+        )
+
+
+def stage_text(cell: StageCell, palette: Palette) -> Text:
+    """``2/3 G`` once held (``G``: the governance was there), else the date or ``—``."""
+    if not cell.held:
+        if cell.date is None:
+            return Text(NOTHING, style=palette.muted)
+        return Text(cell.date.strftime(t("board.short_date_format")), style=palette.muted)
+    count = f"{cell.present}/{cell.participants}"
+    if cell.participants == 0:
+        return Text(count, style=palette.muted)
+    if cell.present == 0:
+        style = palette.bad
+    elif not cell.governance:
+        style = palette.warn
+    else:
+        style = Style()
+    text = Text(count, style=style)
+    text.append(" ")
+    text.append(GOVERNANCE_MARK if cell.governance else " ", style=palette.good)
+    return text
+
+
+def prep_text(row: BoardRow, palette: Palette) -> Text:
+    """``1/2`` tasks done, ``✓`` when all are, ``!`` when one is overdue."""
+    if not row.tasks_total:
+        return Text(NOTHING, style=palette.muted)
+    text = Text(f"{row.tasks_done}/{row.tasks_total}")
+    if row.tasks_late:
+        text.append(f" {LATE_MARK}", style=palette.bad)
+    elif row.tasks_done == row.tasks_total:
+        text.append(f" {DONE_MARK}", style=palette.good)
+    return text
+
+
+def notes_text(row: BoardRow, palette: Palette) -> Text:
+    return Text(str(row.notes), style=palette.muted if not row.notes else Style())
+
+
+class BoardMatrix(DataTable[Text]):
+    """The structures by sessions, one row per structure keyed by its id.
+
+    The name column takes the width the other columns leave, so the matrix fits
+    80 columns beside nothing and 120 columns beside the detail pane; long names end
+    in an ellipsis rather than pushing the figures off screen.
+    """
+
+    DEFAULT_CSS = """
+    BoardMatrix {
+        height: auto;
+        max-height: 100%;
+        scrollbar-size-vertical: 1;
+    }
+    """
+    # Enter edits (the screen's action) instead of posting RowSelected, so that a
+    # mouse click only moves the cursor and never opens a form by surprise.
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "screen.edit", show=False)]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self._rows: list[BoardRow] = []
+        self._sort = BoardSort.NAME
+        self._name_width = 0
+
+    @property
+    def selected_id(self) -> str | None:
+        """The id of the structure under the cursor."""
+        if not self.row_count:
+            return None
+        row = min(self.cursor_row, self.row_count - 1)
+        return self.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
+
+    def show_rows(
+        self, rows: Sequence[BoardRow], sort: BoardSort, select: str | None = None
+    ) -> None:
+        """Redraw from ``rows`` (already sorted), keeping the cursor on ``select``
+        or else on the structure it was on."""
+        keep = select or self.selected_id
+        self._rows = list(rows)
+        self._sort = sort
+        self._draw(keep)
+
+    def _fitted_name_width(self, cells: list[list[Text]], headers: list[Text]) -> int:
+        longest = max(
+            [cell_len(r.structure.name) for r in self._rows] + [cell_len(headers[0].plain)]
+        )
+        available = self.scrollable_content_region.width
+        if available <= 0:
+            return max(longest, MIN_NAME_WIDTH)
+        others = 0
+        for index in range(1, len(headers)):
+            widest = max([headers[index].cell_len] + [row[index].cell_len for row in cells])
+            others += widest + 2 * self.cell_padding
+        room = available - others - 2 * self.cell_padding
+        return max(MIN_NAME_WIDTH, min(longest, room))
+
+    def _layout(self) -> tuple[list[str], list[Text], list[list[Text]]]:
+        """The column keys, their headers and every row's cells."""
+        palette = Palette.from_variables(self.app.get_css_variables())
+        keys = [NAME_COLUMN, *(kind.value for kind in SESSION_ORDER), PREP_COLUMN, NOTES_COLUMN]
+        underlined = SORT_COLUMNS[self._sort]
+        headers = [
+            Text(
+                t(f"board.col.{key}"),
+                style=Style(bold=True, underline=True) if key in underlined else Style(),
+            )
+            for key in keys
+        ]
+        cells = [
+            [
+                Text(row.structure.name, overflow="ellipsis", no_wrap=True),
+                *(stage_text(cell, palette) for cell in row.cells),
+                prep_text(row, palette),
+                notes_text(row, palette),
+            ]
+            for row in self._rows
+        ]
+        return keys, headers, cells
+
+    def _draw(self, keep: str | None) -> None:
+        keys, headers, cells = self._layout()
+        self._name_width = self._fitted_name_width(cells, headers)
+        self.clear(columns=True)
+        for index, (key, header) in enumerate(zip(keys, headers, strict=True)):
+            self.add_column(header, key=key, width=self._name_width if index == 0 else None)
+        for row, line in zip(self._rows, cells, strict=True):
+            self.add_row(*line, key=row.structure.id)
+        ids = [row.structure.id for row in self._rows]
+        if keep in ids:
+            self.move_cursor(row=ids.index(keep))
+
+    def on_resize(self, event: Resize) -> None:
+        """Give the name column the room the new size leaves."""
+        if self._rows:
+            self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        _, headers, cells = self._layout()
+        if self._fitted_name_width(cells, headers) != self._name_width:
+            self._draw(self.selected_id)
