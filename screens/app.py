@@ -10,6 +10,7 @@ that is once the write is fsynced.
 from __future__ import annotations
 
 import getpass
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -21,7 +22,9 @@ from textual.events import Resize
 from textual.reactive import var
 from textual.screen import Screen
 
+from facilitator.files import on_network_filesystem
 from facilitator.i18n import t
+from facilitator.presence import HEARTBEAT_SECONDS, PresenceBoard, Visitor
 from facilitator.store import CohortStore, StoreError
 from facilitator.view import CohortView
 from facilitator.workspace import Workspace
@@ -60,6 +63,7 @@ class FacilitatorApp(App[None]):
     ]
 
     view: var[CohortView | None] = var(None, init=False)
+    visitors: var[tuple[Visitor, ...]] = var((), init=False)
 
     def __init__(
         self,
@@ -77,6 +81,8 @@ class FacilitatorApp(App[None]):
         self._initial_cohort = cohort
         self._initial_session = session
         self._poll = poll
+        self.presence: PresenceBoard | None = None
+        self._announced = 0.0
 
     # --- opening --------------------------------------------------------------------
 
@@ -107,8 +113,40 @@ class FacilitatorApp(App[None]):
             self.switch_mode("cohorts")
             self.notify(error.message, severity="error", timeout=30)
             return
-        self.sub_title = self.view.cohort.name
+        self._arrive(self.store)
+        self._show_subtitle()
         self.switch_mode("dashboard")
+
+    def _arrive(self, store: CohortStore) -> None:
+        """Say this app has the cohort open, and warn once about a network disk."""
+        if self.presence is not None:
+            self.presence.leave()
+        self.presence = None if self.workspace.read_only else PresenceBoard(store.path, store.modes)
+        self._announced = 0.0
+        self.visitors = ()
+        kind = on_network_filesystem(store.path.parent)
+        if kind:
+            self.notify(
+                t("check.network_fs", path=str(store.path.parent), kind=kind),
+                severity="warning",
+                timeout=20,
+            )
+
+    def _show_subtitle(self) -> None:
+        """The cohort's name, read-only mode, and who else has it open."""
+        parts = [self.view.cohort.name] if self.view else []
+        if self.workspace.read_only:
+            parts.append(t("tui.read_only"))
+        if self.visitors:
+            parts.append(t("tui.also_open", who=", ".join(v.label for v in self.visitors)))
+        self.sub_title = " · ".join(parts)
+
+    def watch_visitors(self) -> None:
+        self._show_subtitle()
+
+    def on_unmount(self) -> None:
+        if self.presence is not None:
+            self.presence.leave()
 
     # --- keeping up with the disk -------------------------------------------------------
 
@@ -117,6 +155,7 @@ class FacilitatorApp(App[None]):
         store = self.store
         if store is None:
             return
+        self._keep_presence()
         try:
             changed = store.refresh()
         except StoreError:
@@ -125,10 +164,25 @@ class FacilitatorApp(App[None]):
             view = CohortView.load(store)
             self.call_from_thread(self._set_view, store, view)
 
+    def _keep_presence(self) -> None:
+        """The heartbeat of this app's presence, and the others' (in the poll worker)."""
+        presence = self.presence
+        if presence is None:
+            return
+        try:
+            if time.monotonic() - self._announced >= HEARTBEAT_SECONDS:
+                presence.announce()
+                self._announced = time.monotonic()
+            others = tuple(presence.others())
+        except OSError:
+            return  # presence is a courtesy: never in the way of the work
+        if others != self.visitors:
+            self.call_from_thread(setattr, self, "visitors", others)
+
     def _set_view(self, store: CohortStore, view: CohortView) -> None:
         if store is self.store:
             self.view = view
-            self.sub_title = view.cohort.name
+            self._show_subtitle()
 
     def save(
         self,

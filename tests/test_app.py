@@ -158,3 +158,32 @@ async def test_a_note_written_elsewhere_reaches_the_view(
         assert app.view is not None and [n.text for n in app.view.notes] == [
             "depuis un autre terminal"
         ]
+
+
+async def test_the_header_says_who_else_has_the_cohort_open(demo_workspace: Workspace) -> None:
+    import os
+
+    from facilitator.files import PRIVATE
+    from facilitator.presence import PresenceBoard
+
+    app = make_app(demo_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.store is not None
+        other = PresenceBoard(app.store.path, PRIVATE)
+        other.pid = os.getppid()  # another live process on this host
+        other.me = other.folder / f"{other.host}-{other.pid}.json"
+        other.announce()
+        app.poll_store()
+        await settle(app, pilot)
+        assert "aussi ouvert par" in app.sub_title and other.host in app.sub_title
+        assert app.presence is not None and app.presence.me.exists()  # this app said it is here too
+    assert not app.presence.me.exists()  # and left when it closed
+
+
+async def test_read_only_says_so_in_the_header(demo_workspace: Workspace) -> None:
+    read_only = Workspace(demo_workspace.root, read_only=True)
+    app = make_app(read_only)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert "lecture seule" in app.sub_title
+        assert app.presence is None
