@@ -287,7 +287,7 @@ class BoardScreen(AreaScreen):
         super().__init__()
         self.sort = BoardSort.NAME
         self._view: CohortView | None = None
-        self._findings: tuple[int, list[Finding]] | None = None
+        self._findings: tuple[CohortView, list[Finding]] | None = None
         self._select: str | None = None  # a structure to put the cursor on once it appears
         self._select_participant: str | None = None
 
@@ -336,7 +336,7 @@ class BoardScreen(AreaScreen):
 
     def _structure_findings(self, view: CohortView, structure_id: str) -> list[Finding]:
         """The guidance's findings about one structure (computed once per view)."""
-        if self._findings is None or self._findings[0] != id(view):
+        if self._findings is None or self._findings[0] is not view:
             found = findings(
                 view.cohort,
                 view.structures,
@@ -344,7 +344,7 @@ class BoardScreen(AreaScreen):
                 view.sessions,
                 today=self.today(view),
             )
-            self._findings = (id(view), found)
+            self._findings = (view, found)
         return [f for f in self._findings[1] if f.subject_id == structure_id]
 
     def _show_detail(self) -> None:
@@ -384,8 +384,9 @@ class BoardScreen(AreaScreen):
     # --- keys ---------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Edit, delete and add a participant need a structure: dimmed until there is one."""
-        if action in ("edit", "delete", "add_participant"):
+        """Edit and delete need a structure: dimmed until there is one. Adding a
+        participant stays live, to say why it cannot be done yet."""
+        if action in ("edit", "delete"):
             return True if self._view is not None and self._view.structures else None
         return True
 

@@ -590,8 +590,24 @@ async def test_an_empty_cohort_says_how_to_begin(tmp_path: Any) -> None:
         assert "appuyez sur a" in shown_text(screen.query_one("#detail-facts", Static))
         await pilot.press("p")
         assert app.screen is screen  # nothing to attach a participant to yet
+        assert "Ajoutez d'abord une structure (touche a)." in notices(app)
         await pilot.press("e", "d")
         assert app.screen is screen
+
+
+async def test_the_board_speaks_english_when_asked(demo_workspace: Workspace) -> None:
+    set_language("en")
+    app = make_app(demo_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_board(app, pilot)
+        assert "Sorted by name" in shown_text(screen.query_one("#board-sort", Static))
+        headers = [c.label.plain for c in screen.matrix.columns.values()]
+        assert headers == ["Structure", "Intro", "S1", "S2", "Bilan", "Prep", "Notes"]
+        await pilot.press("e")
+        form(app).query_one("#field-sector", Input).value = "Social centre"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert notices(app)[-1] == "Structure \"Centre social L'Escale\" saved."
 
 
 # --- how it looks -------------------------------------------------------------------------

@@ -225,7 +225,7 @@ class Palette:
             return Style(color=value if value.startswith("#") else fallback)
 
         return cls(
-            good=color("text-success", "green") + Style(bold=True),
+            good=color("success", "green") + Style(bold=True),
             warn=color("text-warning", "yellow"),
             bad=color("text-error", "red") + Style(bold=True),
             info=color("text-primary", "blue") + Style(bold=True),

@@ -112,7 +112,7 @@ def participant_prompt(participant: Participant, width: int) -> Content:
 
     mark = GOVERNANCE_MARK if is_governance(participant) else " "
     name = Content.from_markup(
-        "[b $text-success]$mark[/] [b]$name[/]", mark=mark, name=participant.name
+        "[b $success]$mark[/] [b]$name[/]", mark=mark, name=participant.name
     )
     role = Content.from_markup("[$foreground-muted]$role[/]", role=label(participant.role))
     head = Content.assemble(name, Content.from_markup("[$foreground-muted] · [/]"), role)
