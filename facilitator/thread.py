@@ -14,6 +14,7 @@ partagent ce frein" can suggest peer pairs and shared actions.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -154,7 +155,12 @@ def thread(view: CohortView, structure_id: str) -> Thread:
             if (by_das := constats.get(lever))
         },
         before_after=_before_after(view, own),
-        tasks=tuple(t for t in view.tasks if t.structure_id == structure_id),
+        tasks=tuple(
+            sorted(
+                (t for t in view.tasks if t.structure_id == structure_id),
+                key=lambda t: (SESSION_ORDER.index(t.before), t.due or dt.date.max, fold(t.title)),
+            )
+        ),
         bilan=bilan,
         review=review,
     )
@@ -249,7 +255,8 @@ def shared_themes(notes: Iterable[Note], *, min_structures: int = 2) -> list[Sha
     pool = [n for n in notes if n.kind in SHARED_KINDS and n.structure_id]
     themes: dict[tuple[NoteKind, Lever | None, str], list[Note]] = {}
     for note in pool:
-        for word in theme_words(note.text):
+        # Sorted: a frozenset's order changes with the process's hash seed.
+        for word in sorted(theme_words(note.text)):
             themes.setdefault((note.kind, note.lever, word), []).append(note)
     found: dict[tuple[NoteKind, Lever | None, frozenset[str]], SharedTheme] = {}
     for (kind, lever, word), members in themes.items():
