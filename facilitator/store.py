@@ -114,6 +114,11 @@ class WriteFailed(StoreError):
         self.error = error
 
 
+class RecordGone(StoreError):
+    def __init__(self) -> None:
+        super().__init__("store.error.gone")
+
+
 class StoreBusy(StoreError):
     def __init__(self, path: Path) -> None:
         super().__init__("store.error.busy", path=str(path), seconds=int(LOCK_TIMEOUT_S))
@@ -375,6 +380,11 @@ class CohortStore:
             return
         with self._locked():
             self._reload_locked()
+            for op in ops:
+                if op["o"] == "patch" and op["i"] not in self._tables.get(op["t"], {}):
+                    # Deleted meanwhile, likely by another facilitator: say so rather
+                    # than "saved" over a write that would change nothing.
+                    raise RecordGone()
             self._backup_if_due()
             try:
                 self._append_locked(ops)

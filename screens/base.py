@@ -60,7 +60,7 @@ class AreaScreen(Screen[None]):
         yield Header()
         yield AreaBar(self.AREA)
         yield from self.compose_body()
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

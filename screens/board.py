@@ -255,7 +255,7 @@ class BoardScreen(AreaScreen):
         Binding("p", "add_participant", t("board.key.add_participant")),
         Binding("e,enter", "edit", t("board.key.edit")),
         Binding("d,delete", "delete", t("board.key.delete")),
-        Binding("s", "sort", t("board.key.sort")),
+        Binding("s", "sort", t("board.key.sort"), show=False),  # the line above the matrix says it
         Binding("tab", "app.focus_next", t("board.key.next_pane"), show=False),
         Binding("shift+tab", "app.focus_previous", t("board.key.previous_pane"), show=False),
     ]

@@ -57,7 +57,7 @@ class CohortListScreen(Screen[None]):
         yield Static(t("cohorts.title"), classes="title")
         yield Static("", id="cohorts-hint", classes="hint")
         yield DataTable(id="cohorts", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#cohorts", DataTable)

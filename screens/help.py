@@ -26,6 +26,12 @@ def key_label(key: str) -> str:
     )
 
 
+def is_ours(node: object) -> bool:
+    """Keys of the app's own screens and widgets; Textual's built-in ones (table
+    cursor moves, copy) speak English and are not what a facilitator looks for."""
+    return type(node).__module__.split(".")[0] == "screens"
+
+
 class HelpScreen(ModalScreen[None]):
     """Every key of the screen underneath, with what it does."""
 
@@ -56,7 +62,7 @@ class HelpScreen(ModalScreen[None]):
         seen: set[str] = set()
         for key, active in self.under.active_bindings.items():
             description = active.binding.description
-            if not description or description in seen:
+            if not description or description in seen or not is_ours(active.node):
                 continue
             seen.add(description)
             table.add_row(

@@ -23,6 +23,7 @@ from facilitator.store import (
     CohortStore,
     DamagedFile,
     ReadOnlyStore,
+    RecordGone,
     WriteFailed,
     encode_line,
 )
@@ -73,11 +74,12 @@ def test_patch_keeps_fields_edited_elsewhere(small_cohort: CohortStore) -> None:
     assert (merged.sector, merged.network) == ("culture", "Cocagne")
 
 
-def test_delete_and_patch_of_deleted_record(small_cohort: CohortStore) -> None:
+def test_patching_a_record_deleted_elsewhere_says_so(small_cohort: CohortStore) -> None:
     note = Note(text="à supprimer")
     small_cohort.put(note)
-    small_cohort.delete(Note, note.id)
-    small_cohort.patch(Note, note.id, {"text": "ressuscitée ?"})
+    CohortStore(small_cohort.path).delete(Note, note.id)
+    with pytest.raises(RecordGone):
+        small_cohort.patch(Note, note.id, {"text": "ressuscitée ?"})
     assert CohortStore(small_cohort.path).get(Note, note.id) is None
 
 
