@@ -39,11 +39,14 @@ from facilitator.i18n import t
 from facilitator.programme import SessionPlan, format_day, session_plan
 from facilitator.store import Op
 from facilitator.view import CohortView
+from screens.widgets.attendance import AttendanceScreen
 from screens.widgets.capture_line import CaptureLine
 from screens.widgets.clock_panel import ClockPanel
 from screens.widgets.form import Field, FormScreen
+from screens.widgets.intersession import IntersessionScreen
 from screens.widgets.note_feed import NoteFeed, NoteFilter
 from screens.widgets.replan import ReplanScreen
+from screens.widgets.synthesis import SynthesisScreen
 
 if TYPE_CHECKING:
     from screens.app import FacilitatorApp
@@ -93,6 +96,9 @@ class SessionScreen(Screen[None]):
         Binding("d,delete", "delete_note", t("session.key.delete"), show=False),
         Binding("u", "undo", t("session.key.undo"), show=False),
         Binding("b", "toggle_bell", t("session.key.bell"), show=False),
+        Binding("a", "attendance", t("attendance.key.open")),
+        Binding("m", "synthesis", t("synthesis.key.open")),
+        Binding("t", "tasks", t("intersession.key.open")),
     ]
     DEFAULT_CSS = """
     SessionScreen #session-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
@@ -316,6 +322,20 @@ class SessionScreen(Screen[None]):
     def action_toggle_bell(self) -> None:
         self.bell = not self.bell
         self.notify(t("session.bell.on" if self.bell else "session.bell.off"), timeout=2)
+
+    # --- the room: attendance, what was said, the work until next time ---------------------
+
+    def action_attendance(self) -> None:
+        """The sign-in sheet, marked while people arrive; each mark is saved at once."""
+        self.app.push_screen(AttendanceScreen(self.session_id))
+
+    def action_synthesis(self) -> None:
+        """What this session produced so far, laid out the way the session works."""
+        self.app.push_screen(SynthesisScreen(self.session_id))
+
+    def action_tasks(self) -> None:
+        """The travaux d'intersession before the next session, and a form to add one."""
+        self.app.push_screen(IntersessionScreen(self.session_id))
 
     # --- capture ------------------------------------------------------------------------
 

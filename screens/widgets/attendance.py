@@ -1,0 +1,507 @@
+"""Émargement: who came to a session, marked live while the group settles in.
+
+Each mark is its own ``Attendance`` record whose id is ``Attendance.key(session,
+participant)``: marking twice updates one record, and two facilitators marking
+different people at the same moment never write the same record. A mark is written
+at once (one ``put`` in a save worker) and shown at once: the list keeps the mark
+as typed until the store's newest view holds it, so a slow disk never makes a
+name blink back to its old state.
+
+What the guidance asks about is the governance: each structure's heading says
+whether someone of its board is there. Every state has a mark and a word of its
+own (``✓``, ``~``, ``✗``, ``·``; ``G`` for governance), and colour only repeats them,
+so the list reads the same on a washed-out projector or a 16-colour terminal.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.events import Resize
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from facilitator.domain import (
+    Attendance,
+    Participant,
+    Presence,
+    Session,
+    SessionKind,
+    Structure,
+    label,
+)
+from facilitator.i18n import t
+from facilitator.rules import is_governance
+from facilitator.store import CohortStore, Op
+from facilitator.view import CohortView
+
+if TYPE_CHECKING:
+    from screens.app import FacilitatorApp
+
+MARKS: dict[Presence | None, str] = {
+    Presence.PRESENT: "✓",
+    Presence.EXCUSED: "~",
+    Presence.ABSENT: "✗",
+    None: "·",
+}
+STYLES: dict[Presence | None, str] = {
+    Presence.PRESENT: "bold green",
+    Presence.EXCUSED: "yellow",
+    Presence.ABSENT: "bold red",
+    None: "dim italic",
+}
+GOVERNANCE_MARK = "G"
+HEADING_PREFIX = "structure:"
+
+# Space (or Enter, or a click) walks through the states; an unmarked person becomes present
+# first, since that is what most people in the room are.
+NEXT_PRESENCE: dict[Presence | None, Presence] = {
+    None: Presence.PRESENT,
+    Presence.PRESENT: Presence.EXCUSED,
+    Presence.EXCUSED: Presence.ABSENT,
+    Presence.ABSENT: Presence.PRESENT,
+}
+
+
+def presence_word(presence: Presence | None) -> str:
+    return label(presence) if presence is not None else t("attendance.unmarked")
+
+
+class Governance(StrEnum):
+    """Whether a structure's governance is represented at the session."""
+
+    REPRESENTED = "represented"  # a governance participant is marked present
+    AWAITED = "awaited"  # none present yet, but one is still to be marked
+    MISSING = "missing"  # every governance participant is excused or absent
+    NOBODY = "nobody"  # the structure has no governance participant registered
+
+
+GOVERNANCE_MARKS = {
+    Governance.REPRESENTED: "✓",
+    Governance.AWAITED: "·",
+    Governance.MISSING: "✗",
+    Governance.NOBODY: "!",
+}
+GOVERNANCE_STYLES = {
+    Governance.REPRESENTED: "bold green",
+    Governance.AWAITED: "dim",
+    Governance.MISSING: "bold red",
+    Governance.NOBODY: "yellow",
+}
+
+
+@dataclass(frozen=True)
+class StructureRoll:
+    """One structure's people for a session, each with their mark (None: not marked yet)."""
+
+    structure: Structure
+    people: tuple[tuple[Participant, Presence | None], ...]
+
+    @property
+    def governance(self) -> Governance:
+        board = [(p, mark) for p, mark in self.people if is_governance(p)]
+        if not board:
+            return Governance.NOBODY
+        if any(mark == Presence.PRESENT for _, mark in board):
+            return Governance.REPRESENTED
+        if any(mark is None for _, mark in board):
+            return Governance.AWAITED
+        return Governance.MISSING
+
+
+def expected_structures(view: CohortView, session: Session) -> list[Structure]:
+    """Who a session is for: every structure for a collective session, only its own for
+    a bilan. The attendance, the synthesis and the intersession work all ask this."""
+    if session.kind == SessionKind.BILAN and session.structure_id is not None:
+        return [s for s in view.structures if s.id == session.structure_id]
+    return list(view.structures)
+
+
+def roll_call(
+    view: CohortView, session: Session, pending: Mapping[str, Presence | None] | None = None
+) -> list[StructureRoll]:
+    """The structures expected at ``session`` with their people's marks.
+
+    ``pending`` holds marks typed but not yet in ``view``; they win over the view's.
+    """
+    pending = pending or {}
+    marks = {a.participant_id: a.presence for a in view.attendance if a.session_id == session.id}
+    rolls = []
+    for structure in expected_structures(view, session):
+        people = tuple(
+            (p, pending[p.id] if p.id in pending else marks.get(p.id))
+            for p in view.participants_of(structure.id)
+        )
+        rolls.append(StructureRoll(structure, people))
+    return rolls
+
+
+def tally(rolls: Sequence[StructureRoll]) -> Counter[Presence | None]:
+    """How many people are in each state (``None``: still to mark)."""
+    return Counter(mark for roll in rolls for _, mark in roll.people)
+
+
+# --- drawing ------------------------------------------------------------------------
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells with an ellipsis, or padded to it."""
+    if cell_len(text) > width:
+        while text and cell_len(text) > width - 1:
+            text = text[:-1]
+        text = text + "…"
+    return text + " " * max(0, width - cell_len(text))
+
+
+def summary_text(rolls: Sequence[StructureRoll]) -> Text:
+    """The counts at the top: people in each state, then governance represented."""
+    counts = tally(rolls)
+    out = Text()
+    for index, presence in enumerate((Presence.PRESENT, Presence.EXCUSED, Presence.ABSENT, None)):
+        key = presence.value if presence is not None else "unmarked"
+        if index:
+            out.append("   ")
+        out.append(MARKS[presence], style=STYLES[presence])
+        out.append(" " + t(f"attendance.summary.{key}", count=counts[presence]))
+    represented = sum(r.governance == Governance.REPRESENTED for r in rolls)
+    out.append("\n")
+    out.append(t("attendance.summary.expected", count=sum(counts.values())))
+    out.append("   ")
+    out.append(f"{GOVERNANCE_MARK} ", style="bold")
+    out.append(t("attendance.summary.governance", count=represented, total=len(rolls)))
+    return out
+
+
+def heading_text(roll: StructureRoll, width: int) -> Text:
+    """The structure's name, and on the right whether its governance is represented."""
+    state = roll.governance
+    status = (
+        f"{GOVERNANCE_MARK}{GOVERNANCE_MARKS[state]} {t(f'attendance.governance.{state.value}')}"
+    )
+    name_width = max(8, width - cell_len(status) - 2)
+    out = Text(_fit(roll.structure.name, name_width), style="bold")
+    out.append("  ")
+    out.append(status, style=GOVERNANCE_STYLES[state])
+    return out
+
+
+def person_text(
+    person: Participant, presence: Presence | None, width: int, name_width: int
+) -> Text:
+    """``✓ présent·e   Nadia Benali   G président·e``, in columns."""
+    word_width = max(cell_len(presence_word(p)) for p in MARKS) + 2
+    out = Text("  ")
+    out.append(
+        _fit(f"{MARKS[presence]} {presence_word(presence)}", word_width), style=STYLES[presence]
+    )
+    out.append(" ")
+    out.append(_fit(person.name, name_width))
+    out.append(" ")
+    out.append(GOVERNANCE_MARK if is_governance(person) else " ", style="bold")
+    out.append(" ")
+    room = width - 2 - word_width - 1 - name_width - 3
+    if room > 3:
+        out.append(_fit(label(person.role), room).rstrip(), style="dim")
+    return out
+
+
+HINTS = (
+    (
+        ("attendance.hint.cycle_keys", "attendance.hint.cycle"),
+        ("attendance.hint.present_key", "attendance.hint.present"),
+        ("attendance.hint.excused_key", "attendance.hint.excused"),
+        ("attendance.hint.absent_key", "attendance.hint.absent"),
+    ),
+    (
+        ("attendance.hint.clear_key", "attendance.hint.clear"),
+        ("attendance.hint.all_key", "attendance.hint.all"),
+        ("attendance.hint.close_key", "attendance.hint.close"),
+    ),
+)
+"""The keys on two lines, marking first: each line fits 80 columns, so no key is
+ever parted from its word."""
+
+
+def key_hints() -> Text:
+    """The keys, said in the dialog itself: the facilitator should not have to guess."""
+    out = Text()
+    for line_number, line in enumerate(HINTS):
+        if line_number:
+            out.append("\n")
+        for index, (keys, what) in enumerate(line):
+            if index:
+                out.append("  ·  ", style="dim")
+            out.append(t(keys), style="bold")
+            out.append(" " + t(what), style="dim")
+    return out
+
+
+@dataclass
+class _Pending:
+    """A mark typed here and not yet in the view; ``written`` once the store returned."""
+
+    presence: Presence | None
+    written: threading.Event = field(default_factory=threading.Event)
+
+
+class AttendanceList(OptionList):
+    """Structures as headings (not selectable), their people below, one line each."""
+
+    DEFAULT_CSS = """
+    AttendanceList {
+        height: 1fr;
+        border: none;
+        padding: 0 1;
+        background: $surface;
+        scrollbar-size-vertical: 1;
+    }
+    AttendanceList:focus { border: none; background-tint: initial; }
+    AttendanceList > .option-list--option-disabled { color: $foreground; }
+    """
+
+    def on_resize(self, event: Resize) -> None:
+        """The columns follow the width: the screen lays the lines out again."""
+        screen = self.screen
+        if isinstance(screen, AttendanceScreen):
+            screen.redraw(rebuild=True)
+
+
+class AttendanceScreen(ModalScreen[None]):
+    """The sign-in sheet of one session, marked with single keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", t("attendance.key.close")),
+        Binding("space", "cycle", t("attendance.key.cycle")),
+        Binding("p", "mark('present')", t("attendance.key.present")),
+        Binding("e", "mark('excuse')", t("attendance.key.excused")),
+        Binding("x", "mark('absent')", t("attendance.key.absent")),
+        Binding("backspace,delete", "clear", t("attendance.key.clear")),
+        Binding("t", "all_present", t("attendance.key.all")),
+    ]
+    # Below 40 rows the dialog takes the whole height and the list what is left; from 40
+    # rows it shrinks around a short list instead of showing a block of empty lines.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+    DEFAULT_CSS = """
+    AttendanceScreen { align: center middle; }
+    AttendanceScreen > Vertical {
+        width: 100; max-width: 100%; height: 100%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    AttendanceScreen.-tall > Vertical { height: auto; max-height: 100%; }
+    AttendanceScreen.-tall AttendanceList { height: auto; max-height: 28; }
+    AttendanceScreen #attendance-title {
+        text-style: bold;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    AttendanceScreen #attendance-summary { height: auto; padding-bottom: 1; }
+    AttendanceScreen #attendance-hint { height: auto; border-top: solid $panel-lighten-2; }
+    """
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.pending: dict[str, _Pending] = {}
+        self._ids: tuple[str, ...] = ()
+
+    @property
+    def facilitator(self) -> FacilitatorApp:
+        from screens.app import FacilitatorApp
+
+        assert isinstance(self.app, FacilitatorApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("", id="attendance-title")
+            yield Static("", id="attendance-summary")
+            yield AttendanceList(id="attendance-list")
+            yield Static(key_hints(), id="attendance-hint")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "view", self._view_changed)
+        listing = self.query_one(AttendanceList)
+        listing.focus()
+        first = next((i for i, o in enumerate(listing.options) if not o.disabled), None)
+        listing.highlighted = first
+
+    # --- what is shown -----------------------------------------------------------------
+
+    def _view_changed(self, view: CohortView | None) -> None:
+        if view is None:
+            return
+        for participant_id, mark in list(self.pending.items()):
+            found = view.presence(self.session_id, participant_id)
+            if mark.written.is_set() or (found.presence if found else None) == mark.presence:
+                del self.pending[participant_id]
+        self.redraw()
+
+    def rolls(self) -> list[StructureRoll]:
+        view = self.facilitator.view
+        session = view.session(self.session_id) if view is not None else None
+        if view is None or session is None:
+            return []
+        return roll_call(view, session, {pid: m.presence for pid, m in self.pending.items()})
+
+    def redraw(self, *, rebuild: bool = False) -> None:
+        """Lay the list out from the view and the pending marks, keeping the cursor."""
+        view = self.facilitator.view
+        session = view.session(self.session_id) if view is not None else None
+        if view is None or session is None:
+            return
+        from screens.session import session_name
+
+        self.query_one("#attendance-title", Static).update(
+            t("attendance.title", session=session_name(session, view))
+        )
+        rolls = self.rolls()
+        self.query_one("#attendance-summary", Static).update(summary_text(rolls))
+        listing = self.query_one(AttendanceList)
+        width = max(40, listing.scrollable_content_region.width - 1)  # room for a scrollbar
+        names = [cell_len(p.name) for roll in rolls for p, _ in roll.people]
+        name_width = min(max(names, default=10), max(12, width // 3))
+        lines: list[tuple[str, Text, bool]] = []
+        for roll in rolls:
+            lines.append((HEADING_PREFIX + roll.structure.id, heading_text(roll, width), True))
+            if not roll.people:
+                lines.append(
+                    (
+                        f"{HEADING_PREFIX}{roll.structure.id}:empty",
+                        Text("  " + t("attendance.nobody"), style="dim italic"),
+                        True,
+                    )
+                )
+            for person, presence in roll.people:
+                lines.append((person.id, person_text(person, presence, width, name_width), False))
+        ids = tuple(key for key, _, _ in lines)
+        if ids == self._ids and not rebuild:
+            for key, text, _ in lines:
+                listing.replace_option_prompt(key, text)
+            return
+        selected = self.selected_id
+        self._ids = ids
+        listing.clear_options()
+        listing.add_options(
+            Option(text, id=key, disabled=disabled) for key, text, disabled in lines
+        )
+        if selected in ids:
+            listing.highlighted = listing.get_option_index(selected)
+
+    @property
+    def selected_id(self) -> str | None:
+        """The participant under the cursor."""
+        listing = self.query_one(AttendanceList)
+        if listing.highlighted is None or not listing.option_count:
+            return None
+        option = listing.get_option_at_index(listing.highlighted)
+        return None if option.disabled else option.id
+
+    @on(OptionList.OptionHighlighted)
+    def _keep_heading_in_sight(self, event: OptionList.OptionHighlighted) -> None:
+        """Moving up onto a structure's first person also brings its heading into view."""
+        listing = self.query_one(AttendanceList)
+        index = event.option_index
+        while index > 0 and listing.get_option_at_index(index - 1).disabled:
+            index -= 1
+        # Every option is one line (the texts are fitted to the width), so index = line.
+        if index != event.option_index and listing.scroll_offset.y > index:
+            listing.scroll_to(y=index, animate=False, immediate=True)
+
+    # --- marking --------------------------------------------------------------------------
+
+    def current(self, participant_id: str) -> Presence | None:
+        for roll in self.rolls():
+            for person, presence in roll.people:
+                if person.id == participant_id:
+                    return presence
+        return None
+
+    def write(self, marks: Mapping[str, Presence | None]) -> None:
+        """Show ``marks`` now and write them in one step (None erases a mark)."""
+        if not marks:
+            return
+        pending = {pid: _Pending(presence) for pid, presence in marks.items()}
+        self.pending.update(pending)
+        self.redraw()
+        session_id = self.session_id
+        ops: list[Op] = []
+        for participant_id, presence in marks.items():
+            key = Attendance.key(session_id, participant_id)
+            if presence is None:
+                ops.append({"o": "del", "t": Attendance.TABLE, "i": key})
+            else:
+                record = Attendance(
+                    id=key, session_id=session_id, participant_id=participant_id, presence=presence
+                )
+                ops.append({"o": "put", "t": Attendance.TABLE, "d": record.to_doc()})
+
+        def write(store: CohortStore) -> None:
+            store.apply(ops)
+            for mark in pending.values():
+                mark.written.set()
+
+        def failed(_message: str) -> None:
+            for participant_id, mark in pending.items():
+                if self.pending.get(participant_id) is mark:
+                    del self.pending[participant_id]
+            self.redraw()
+
+        self.facilitator.save(write, None, on_error=failed)
+
+    def _advance(self) -> None:
+        """To the next person (headings are skipped), stopping at the last one."""
+        listing = self.query_one(AttendanceList)
+        start = listing.highlighted
+        if start is None:
+            return
+        for index in range(start + 1, listing.option_count):
+            if not listing.get_option_at_index(index).disabled:
+                listing.highlighted = index
+                return
+
+    def action_cycle(self) -> None:
+        participant_id = self.selected_id
+        if participant_id is not None:
+            self.write({participant_id: NEXT_PRESENCE[self.current(participant_id)]})
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_cycle()
+
+    def action_mark(self, presence: str) -> None:
+        participant_id = self.selected_id
+        if participant_id is not None:
+            self.write({participant_id: Presence(presence)})
+            self._advance()
+
+    def action_clear(self) -> None:
+        participant_id = self.selected_id
+        if participant_id is not None and self.current(participant_id) is not None:
+            self.write({participant_id: None})
+
+    def action_all_present(self) -> None:
+        """Everyone not marked yet is present: then only the exceptions need a key."""
+        marks: dict[str, Presence | None] = {
+            person.id: Presence.PRESENT
+            for roll in self.rolls()
+            for person, presence in roll.people
+            if presence is None
+        }
+        if not marks:
+            self.notify(t("attendance.all_marked"), timeout=3)
+            return
+        self.write(marks)
+        self.notify(t("attendance.all_done", count=len(marks)), timeout=3)
