@@ -22,7 +22,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from facilitator.agenda import item_title
-from facilitator.clock import Action, ClockState, Status, allowed_actions, clock_state, make_event, replan
+from facilitator.clock import (
+    Action,
+    ClockState,
+    Status,
+    allowed_actions,
+    clock_state,
+    make_event,
+    replan,
+)
 from facilitator.domain import (
     AgendaItem,
     ClockEvent,
@@ -88,7 +96,9 @@ class SessionScreen(Screen[None]):
         Binding("escape", "leave", t("session.key.leave"), show=False),
         Binding("p", "clock('previous')", t("session.key.previous"), show=False),
         Binding("plus", "extend", t("session.key.extend", minutes=EXTEND_MINUTES)),
-        Binding("equals_sign", "extend", t("session.key.extend", minutes=EXTEND_MINUTES), show=False),
+        Binding(
+            "equals_sign", "extend", t("session.key.extend", minutes=EXTEND_MINUTES), show=False
+        ),
         Binding("s", "clock('skip')", t("session.key.skip"), show=False),
         Binding("r", "replan", t("session.key.replan")),
         Binding("f", "filter", t("session.key.filter"), show=False),
@@ -134,7 +144,7 @@ class SessionScreen(Screen[None]):
         yield CaptureLine(id="capture-line")
         yield Static("", id="feed-title")
         yield NoteFeed(id="feed")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.watch(self.app, "view", self._view_changed)
@@ -168,16 +178,22 @@ class SessionScreen(Screen[None]):
         session = self.session
         title = session_name(session, view)
         when = format_day(session.date) if session.date else ""
-        self.query_one("#session-title", Static).update(" · ".join(p for p in (title, when, session.place) if p))
+        self.query_one("#session-title", Static).update(
+            " · ".join(p for p in (title, when, session.place) if p)
+        )
         capture = self.query_one(CaptureLine)
         capture.structures = view.structures
-        capture.default_structure = session.structure_id if session.kind == SessionKind.BILAN else None
+        capture.default_structure = (
+            session.structure_id if session.kind == SessionKind.BILAN else None
+        )
         capture.default_kind = DEFAULT_KIND[session.kind]
         self._show_feed(view)
         self.tick()
 
     def _show_feed(self, view: CohortView) -> None:
-        notes = [n for n in view.notes if n.session_id == self.session_id and self.note_filter.accepts(n)]
+        notes = [
+            n for n in view.notes if n.session_id == self.session_id and self.note_filter.accepts(n)
+        ]
         described = self.note_filter.describe(view)
         title = t("session.feed.title", count=len(notes))
         if described:
@@ -188,7 +204,9 @@ class SessionScreen(Screen[None]):
     def compute(self, now: arrow.Arrow | None = None) -> ClockState:
         plan = self.plan
         local = (now or self.facilitator.now()).to(self.view.cohort.timezone)
-        return clock_state(plan.items, self.events(), local, planned_start=planned_start(self.session, plan, local))
+        return clock_state(
+            plan.items, self.events(), local, planned_start=planned_start(self.session, plan, local)
+        )
 
     def tick(self) -> None:
         """Once a second: only the clock panel repaints, the agenda when it changed."""
@@ -214,7 +232,9 @@ class SessionScreen(Screen[None]):
             self._agenda_text = agenda.plain
             self.query_one("#agenda", Static).update(agenda)
 
-    def _agenda_lines(self, plan: SessionPlan, state: ClockState, names: dict[str, str], timezone: str) -> Text:
+    def _agenda_lines(
+        self, plan: SessionPlan, state: ClockState, names: dict[str, str], timezone: str
+    ) -> Text:
         """The items around the current one, with their projected start times."""
         current = state.current if state.current is not None else len(plan.items)
         first = max(0, min(current - 1, len(plan.items) - AGENDA_ROWS))
@@ -237,10 +257,15 @@ class SessionScreen(Screen[None]):
                 lines.append("\n")
             lines.append(line, style=style)
         if plan.stand_in is not None and not self.events():
-            lines.append("\n" + t("session.agenda.from_template", template=plan.stand_in.label()), style="italic")
+            lines.append(
+                "\n" + t("session.agenda.from_template", template=plan.stand_in.label()),
+                style="italic",
+            )
         return lines
 
-    def _projected_starts(self, plan: SessionPlan, state: ClockState, timezone: str) -> dict[int, str]:
+    def _projected_starts(
+        self, plan: SessionPlan, state: ClockState, timezone: str
+    ) -> dict[int, str]:
         """When each item still to come will start at the current pace."""
         if state.status in (Status.NOT_STARTED, Status.FINISHED) or state.current is None:
             return {}
@@ -300,7 +325,9 @@ class SessionScreen(Screen[None]):
 
     def _agenda_patch(self, items: Sequence[AgendaItem], plan: SessionPlan) -> Op:
         """Keep ``items`` as the session's own agenda, with the times it is planned on."""
-        fields = encode_value({"agenda": list(items), "start_time": plan.start, "end_time": plan.end})
+        fields = encode_value(
+            {"agenda": list(items), "start_time": plan.start, "end_time": plan.end}
+        )
         return {"o": "patch", "t": Session.TABLE, "i": self.session_id, "f": fields}
 
     def action_replan(self) -> None:
@@ -315,9 +342,13 @@ class SessionScreen(Screen[None]):
         def answered(apply: bool | None) -> None:
             if apply:
                 patch = self._agenda_patch(proposal.items, plan)
-                self.facilitator.save(lambda store: store.apply([patch]), t("session.replan.applied"))
+                self.facilitator.save(
+                    lambda store: store.apply([patch]), t("session.replan.applied")
+                )
 
-        self.app.push_screen(ReplanScreen(plan.items, proposal, self.view.structure_names()), answered)
+        self.app.push_screen(
+            ReplanScreen(plan.items, proposal, self.view.structure_names()), answered
+        )
 
     def action_toggle_bell(self) -> None:
         self.bell = not self.bell
@@ -351,7 +382,9 @@ class SessionScreen(Screen[None]):
     @on(CaptureLine.Captured)
     def captured(self, event: CaptureLine.Captured) -> None:
         note = event.draft.to_note(
-            session_id=self.session_id, author=self.facilitator.author, created=self.facilitator.now()
+            session_id=self.session_id,
+            author=self.facilitator.author,
+            created=self.facilitator.now(),
         )
         line = event.line
         capture = self.query_one(CaptureLine)
@@ -359,7 +392,9 @@ class SessionScreen(Screen[None]):
         def failed(message: str) -> None:
             capture.restore(line, message)
 
-        self.facilitator.save(lambda store: store.put(note), t("session.note.saved"), on_error=failed)
+        self.facilitator.save(
+            lambda store: store.put(note), t("session.note.saved"), on_error=failed
+        )
 
     # --- the feed -------------------------------------------------------------------------
 
@@ -370,9 +405,24 @@ class SessionScreen(Screen[None]):
     def action_filter(self) -> None:
         view = self.view
         fields = [
-            Field("structure_id", t("session.filter.structure"), "choice", choices=[(s.name, s.id) for s in view.structures]),
-            Field("kind", t("session.filter.kind"), "choice", choices=[(label(k), k.value) for k in NoteKind]),
-            Field("lever", t("session.filter.lever"), "choice", choices=[(label(lv), lv.value) for lv in Lever]),
+            Field(
+                "structure_id",
+                t("session.filter.structure"),
+                "choice",
+                choices=[(s.name, s.id) for s in view.structures],
+            ),
+            Field(
+                "kind",
+                t("session.filter.kind"),
+                "choice",
+                choices=[(label(k), k.value) for k in NoteKind],
+            ),
+            Field(
+                "lever",
+                t("session.filter.lever"),
+                "choice",
+                choices=[(label(lv), lv.value) for lv in Lever],
+            ),
         ]
         current = {
             "structure_id": self.note_filter.structure_id,
@@ -399,9 +449,25 @@ class SessionScreen(Screen[None]):
         view = self.view
         fields = [
             Field("text", t("session.note.text"), required=True),
-            Field("kind", t("session.filter.kind"), "choice", required=True, choices=[(label(k), k.value) for k in NoteKind]),
-            Field("structure_id", t("session.filter.structure"), "choice", choices=[(s.name, s.id) for s in view.structures]),
-            Field("lever", t("session.filter.lever"), "choice", choices=[(label(lv), lv.value) for lv in Lever]),
+            Field(
+                "kind",
+                t("session.filter.kind"),
+                "choice",
+                required=True,
+                choices=[(label(k), k.value) for k in NoteKind],
+            ),
+            Field(
+                "structure_id",
+                t("session.filter.structure"),
+                "choice",
+                choices=[(s.name, s.id) for s in view.structures],
+            ),
+            Field(
+                "lever",
+                t("session.filter.lever"),
+                "choice",
+                choices=[(label(lv), lv.value) for lv in Lever],
+            ),
             Field("das", t("session.note.das")),
         ]
         before = {
@@ -419,7 +485,9 @@ class SessionScreen(Screen[None]):
             if not changed:
                 return
             changed["edited"] = self.facilitator.now()
-            self.facilitator.save(lambda store: store.patch(Note, note.id, changed), t("session.note.edited"))
+            self.facilitator.save(
+                lambda store: store.patch(Note, note.id, changed), t("session.note.edited")
+            )
 
         self.app.push_screen(FormScreen(t("session.note.edit_title"), fields, before), edited)
 

@@ -251,3 +251,22 @@ async def test_a_note_from_another_terminal_shows_in_the_feed(demo_workspace: Wo
             str(room.screen.query_one(NoteFeed).get_option_at_index(i).prompt) for i in range(3)
         ]
         assert any("depuis la ligne de commande" in p for p in prompts)
+
+
+async def test_filter_the_feed_by_structure_then_clear_it(demo_workspace: Workspace) -> None:
+    async with Room(demo_workspace) as room:
+        await room.press("f")  # an empty choice must not crash the form
+        from textual.widgets import Select
+
+        form = room.app.screen
+        jardins = next(s for s in room.screen.view.structures if "Jardins" in s.name)
+        form.query_one("#field-structure_id", Select).value = jardins.id
+        await room.press("ctrl+s")
+        notes = [n for n in room.screen.view.notes if n.session_id == room.session.id]
+        shown = room.screen.query_one(NoteFeed).option_count
+        assert 0 < shown < len(notes)
+        assert "Jardins" in str(room.screen.query_one("#feed-title").render())
+        await room.press("f")
+        room.app.screen.query_one("#field-structure_id", Select).clear()
+        await room.press("ctrl+s")
+        assert room.screen.query_one(NoteFeed).option_count == len(notes)

@@ -54,7 +54,7 @@ def parse_field(field: Field, raw: Any) -> Any:
     if field.kind == "bool":
         return bool(raw)
     if field.kind == "choice":
-        return None if raw is Select.BLANK else raw
+        return None if raw is Select.NULL else raw
     text = str(raw or "").strip()
     if not text:
         if field.required:
@@ -73,7 +73,7 @@ def _shown(field: Field, value: Any) -> Any:
     if field.kind == "bool":
         return bool(value)
     if field.kind == "choice":
-        return value if value is not None else Select.BLANK
+        return value if value is not None else Select.NULL
     if field.kind == "list":
         return ", ".join(value or [])
     if field.kind == "date":
