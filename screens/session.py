@@ -111,9 +111,13 @@ class SessionScreen(Screen[None]):
         Binding("t", "tasks", t("intersession.key.open")),
     ]
     DEFAULT_CSS = """
-    SessionScreen #session-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
-    SessionScreen #agenda { height: auto; max-height: 7; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
-    SessionScreen #session-title { text-wrap: nowrap; text-overflow: ellipsis; }
+    SessionScreen #session-title {
+        height: 1; padding: 0 1; background: $panel; text-style: bold;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    SessionScreen #agenda {
+        height: auto; max-height: 7; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     SessionScreen #feed-title { height: 1; padding: 0 1; color: $text-muted; }
     """
 
