@@ -198,6 +198,9 @@ class FacilitatorApp(App[None]):
         """
         if self.store is None:
             return
+        if self.workspace.read_only:  # the keys are disabled; this is the safety net
+            self.notify(t("store.error.read_only"), severity="warning")
+            return
         self._save(self.store, write, saved, on_error)
 
     @work(thread=True, group="save")

@@ -44,7 +44,20 @@ class AreaBar(Static):
         self.update("  ".join(parts))
 
 
-class AreaScreen(Screen[None]):
+class WriteGuard:
+    """Screens name the actions that write; in read-only mode those keys are shown
+    disabled (and do nothing) instead of failing when pressed."""
+
+    WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        workspace = getattr(getattr(self, "app", None), "workspace", None)
+        if action in self.WRITE_ACTIONS and workspace is not None and workspace.read_only:
+            return None
+        return True
+
+
+class AreaScreen(WriteGuard, Screen[None]):
     """A cohort area: subclasses compose their body and redraw in ``show``."""
 
     AREA: ClassVar[str] = ""

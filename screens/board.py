@@ -245,6 +245,8 @@ def removal_question(removal: Removal, structure: bool) -> str:
 class BoardScreen(AreaScreen):
     """Structures by sessions, the selected structure's detail, and their forms."""
 
+    WRITE_ACTIONS = frozenset(["add_participant", "add_structure", "delete", "edit"])
+
     AREA = "board"
     HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
@@ -386,6 +388,8 @@ class BoardScreen(AreaScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Edit and delete need a structure: dimmed until there is one. Adding a
         participant stays live, to say why it cannot be done yet."""
+        if super().check_action(action, parameters) is None:
+            return None  # read-only
         if action in ("edit", "delete"):
             return True if self._view is not None and self._view.structures else None
         return True

@@ -14,6 +14,7 @@ from facilitator.domain import Approach, Cohort, Consultant, label, require_name
 from facilitator.i18n import t
 from facilitator.store import StoreError
 from facilitator.workspace import CohortEntry
+from screens.base import WriteGuard
 from screens.widgets.form import Field, FormScreen
 
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ def cohort_fields() -> list[Field]:
     ]
 
 
-class CohortListScreen(Screen[None]):
+class CohortListScreen(WriteGuard, Screen[None]):
+    WRITE_ACTIONS = frozenset(["archive", "new", "rename"])
     BINDINGS = [
         Binding("enter", "open", t("cohorts.key.open"), show=False),
         Binding("n", "new", t("cohorts.key.new")),

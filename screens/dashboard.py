@@ -540,7 +540,7 @@ class DashboardScreen(AreaScreen):
     AREA = "dashboard"
     _today: dt.date | None = None  # the day last drawn for: redraw when it changes
     # Screen declares it as an instance variable, so it cannot be annotated ClassVar here.
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]  # noqa: RUF012
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
 
     DEFAULT_CSS = """
     DashboardScreen #next-step {

@@ -47,6 +47,7 @@ from facilitator.i18n import t
 from facilitator.programme import SessionPlan, format_day, session_plan
 from facilitator.store import Op
 from facilitator.view import CohortView
+from screens.base import WriteGuard
 from screens.widgets.attendance import AttendanceScreen
 from screens.widgets.capture_line import CaptureLine
 from screens.widgets.clock_panel import ClockPanel
@@ -88,7 +89,10 @@ def planned_start(session: Session, plan: SessionPlan, now: arrow.Arrow) -> arro
     return now.replace(hour=plan.start.hour, minute=plan.start.minute, second=0, microsecond=0)
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(WriteGuard, Screen[None]):
+    WRITE_ACTIONS = frozenset(
+        ["capture", "clock", "delete_note", "edit_note", "extend", "replan", "toggle_clock", "undo"]
+    )
     BINDINGS = [
         Binding("space", "toggle_clock", t("session.key.start_pause")),
         Binding("n", "clock('next')", t("session.key.next")),
@@ -151,6 +155,7 @@ class SessionScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        self.query_one(CaptureLine).input.disabled = self.facilitator.workspace.read_only
         self.watch(self.app, "view", self._view_changed)
         self.set_interval(1.0, self.tick)
         self.query_one(NoteFeed).focus()

@@ -46,6 +46,7 @@ from facilitator.i18n import t
 from facilitator.rules import is_governance
 from facilitator.store import CohortStore, Op
 from facilitator.view import CohortView
+from screens.base import WriteGuard
 
 if TYPE_CHECKING:
     from screens.app import FacilitatorApp
@@ -278,8 +279,10 @@ class AttendanceList(OptionList):
             screen.redraw(rebuild=True)
 
 
-class AttendanceScreen(ModalScreen[None]):
+class AttendanceScreen(WriteGuard, ModalScreen[None]):
     """The sign-in sheet of one session, marked with single keys."""
+
+    WRITE_ACTIONS = frozenset(["all_present", "clear", "cycle", "mark"])
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", t("attendance.key.close")),

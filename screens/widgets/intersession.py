@@ -41,6 +41,7 @@ from facilitator.i18n import t
 from facilitator.programme import format_day
 from facilitator.store import CohortStore, Op
 from facilitator.view import CohortView
+from screens.base import WriteGuard
 from screens.widgets.attendance import expected_structures
 from screens.widgets.form import Field, FormScreen
 
@@ -192,8 +193,10 @@ def task_prompt(task: PreparatoryTask, today: dt.date) -> Table:
     return grid
 
 
-class IntersessionScreen(ModalScreen[None]):
+class IntersessionScreen(WriteGuard, ModalScreen[None]):
     """The tasks before the next session, per structure; ``n`` adds, space moves one on."""
+
+    WRITE_ACTIONS = frozenset(["add", "cycle_status"])
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", t("intersession.key.close")),
