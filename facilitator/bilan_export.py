@@ -63,6 +63,7 @@ from facilitator.i18n import language, set_language, t
 from facilitator.programme import format_day, humanize_day
 from facilitator.thread import SessionAttendance, Thread, peer_pairs, shared_themes, thread
 from facilitator.view import CohortView
+from facilitator.workspace import fold
 
 SEPARATOR = " · "
 
@@ -574,8 +575,11 @@ def _themes(view: CohortView, lang: str) -> list[Block]:
     if len(themes) > MAX_THEMES:
         blocks.append(Paragraph(_count("themes.more", len(themes) - MAX_THEMES, lang), Tone.MUTED))
     pairs = sorted(
-        ((sorted((names.get(a, ""), names.get(b, ""))), n) for a, b, n in peer_pairs(themes)),
-        key=lambda pair: (-pair[1], pair[0]),
+        (
+            (sorted((names.get(a, ""), names.get(b, "")), key=fold), n)
+            for a, b, n in peer_pairs(themes)
+        ),
+        key=lambda pair: (-pair[1], [fold(name) for name in pair[0]]),
     )
     if pairs:
         blocks.append(Heading(3, t("review.themes.pairs", lang)))

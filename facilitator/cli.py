@@ -41,6 +41,7 @@ from facilitator.i18n import (
     t,
 )
 from facilitator.store import CohortStore, DamagedFile, StoreError
+from facilitator.view import CohortView
 from facilitator.workspace import Workspace, data_dir, match_one
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -110,6 +111,10 @@ def build_parser() -> Parser:
 
     command("check", cmd_check)
 
+    review = command("review", cmd_review)
+    review.add_argument("--cohort", metavar="C", help=t("cli.help.cohort"))
+    review.add_argument("--structure", metavar="S", help=t("cli.help.review_structure"))
+
     session = command("session", cmd_session)
     session.add_argument("kind", metavar="K", help=t("cli.help.session"))
     session.add_argument("--structure", metavar="S", help=t("cli.help.structure"))
@@ -119,7 +124,8 @@ def build_parser() -> Parser:
 
 
 def _export_commands(export: Parser) -> None:
-    """``export agenda`` and ``export calendar``; each takes the common options too.
+    """``export agenda``, ``calendar``, ``bilan``, ``notes``, ``attendance`` and ``report``;
+    each takes the common options too.
 
     A subcommand is required, and its handler replaces the one ``export`` was given.
     """
@@ -140,6 +146,29 @@ def _export_commands(export: Parser) -> None:
     agenda.add_argument("--structure", metavar="S", help=t("cli.help.export_structure"))
     agenda.add_argument("--format", choices=["md", "html"], default="md", help=t("cli.help.format"))
     kind("calendar", cmd_export_calendar)
+
+    bilan = kind("bilan", cmd_export_bilan)
+    bilan.add_argument(
+        "--structure", metavar="S", required=True, help=t("cli.help.export_structure")
+    )
+    bilan.add_argument(
+        "--format", choices=["md", "html", "docx"], default="md", help=t("cli.help.format_bilan")
+    )
+    notes = kind("notes", cmd_export_notes)
+    notes.add_argument(
+        "--format", choices=["csv", "json"], default="csv", help=t("cli.help.format_notes")
+    )
+    attendance = kind("attendance", cmd_export_attendance)
+    attendance.add_argument("--session", metavar="K", help=t("cli.help.attendance_session"))
+    attendance.add_argument("--structure", metavar="S", help=t("cli.help.attendance_structure"))
+    attendance.add_argument(
+        "--format",
+        choices=["csv", "md", "html"],
+        default="csv",
+        help=t("cli.help.format_attendance"),
+    )
+    report = kind("report", cmd_export_report)
+    report.add_argument("--format", choices=["md", "html"], default="md", help=t("cli.help.format"))
 
 
 # --- helpers ---------------------------------------------------------------------
@@ -363,6 +392,99 @@ def cmd_export_calendar(args: argparse.Namespace) -> int:
     _emit(exported.data, args.output)
     if exported.skipped:
         _err(t("exports.calendar.skipped", titles=", ".join(exported.skipped)))
+    return EXIT_OK
+
+
+# --- review and the bilan's documents ------------------------------------------------
+
+
+def _snapshot(args: argparse.Namespace) -> tuple[CohortStore, CohortView, dt.date]:
+    """The cohort as one consistent view, and today where its sessions take place.
+
+    Opened read-only: printing and exporting never write to the cohort, so they also
+    run on a copy or a mount without the right to write.
+    """
+    import arrow
+
+    from facilitator.bilan_export import cohort_today
+    from facilitator.view import CohortView
+
+    store = Workspace(data_dir(args.data), read_only=True).find(args.cohort)
+    view = CohortView.load(store)
+    return store, view, cohort_today(view.cohort, arrow.utcnow())
+
+
+def _view_structure(view: CohortView, query: str) -> Structure:
+    """--structure matched in the snapshot itself, so the thread read is the one matched."""
+    return match_one(
+        query, view.structures, name=lambda s: s.name, ident=lambda s: s.id, what="structure"
+    )
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """The cohort summary, or with --structure the brief for its bilan meeting, in Rich."""
+    from facilitator.bilan_export import bilan_document, cohort_document
+    from facilitator.review import print_document
+
+    _, view, today = _snapshot(args)
+    if args.structure:
+        structure = _view_structure(view, args.structure)
+        doc = bilan_document(view, structure.id, today=today, lang=language(), relative=True)
+    else:
+        doc = cohort_document(view, today=today, lang=language(), relative=True)
+    print_document(doc)
+    return EXIT_OK
+
+
+def cmd_export_bilan(args: argparse.Namespace) -> int:
+    from facilitator.bilan_export import BilanFormat, export_bilan
+
+    if args.format == BilanFormat.DOCX and args.output in (None, "-"):
+        raise Fail(t("cli.error.binary_needs_output", format=args.format))
+    _, view, today = _snapshot(args)
+    structure = _view_structure(view, args.structure)
+    data = export_bilan(view, structure.id, today=today, fmt=args.format, lang=language())
+    _emit(data, args.output)
+    return EXIT_OK
+
+
+def cmd_export_notes(args: argparse.Namespace) -> int:
+    from facilitator.records_export import export_notes
+
+    _, view, _ = _snapshot(args)
+    _emit(export_notes(view, fmt=args.format, lang=language()), args.output)
+    return EXIT_OK
+
+
+def cmd_export_attendance(args: argparse.Namespace) -> int:
+    """The sign-in sheet; without --session, the next session to come, named on stderr."""
+    from facilitator.programme import format_day
+    from facilitator.records_export import export_attendance, next_session
+
+    store, view, today = _snapshot(args)
+    structure = _view_structure(view, args.structure) if args.structure else None
+    chosen: Session | None = None
+    if args.session:
+        session = _session(store, _session_kind(args.session), structure)
+    else:
+        session = chosen = next_session(view, today, structure.id if structure else None)
+    owner_id = structure.id if structure else None
+    data = export_attendance(
+        view, session, structure_id=owner_id, fmt=args.format, lang=language()
+    )
+    _emit(data, args.output)
+    if chosen is not None and chosen.date is not None:
+        owner = view.structure(chosen.structure_id)
+        name = f"{label(chosen.kind)} — {owner.name}" if owner else label(chosen.kind)
+        _err(t("cli.attendance.chosen", session=name, day=format_day(chosen.date)))
+    return EXIT_OK
+
+
+def cmd_export_report(args: argparse.Namespace) -> int:
+    from facilitator.bilan_export import export_report
+
+    _, view, today = _snapshot(args)
+    _emit(export_report(view, today=today, fmt=args.format, lang=language()), args.output)
     return EXIT_OK
 
 

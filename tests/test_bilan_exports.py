@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import stat
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -62,7 +63,7 @@ from facilitator.records_export import (
 )
 from facilitator.view import CohortView
 from facilitator.workspace import Workspace, fold
-from tests.conftest import FIXED_NOW, ROOT
+from tests.conftest import FIXED_NOW, ROOT, run_cli
 
 GOLDEN = Path(__file__).parent / "golden"
 DEMO = json.loads((ROOT / "data" / "demo" / "cohort.json").read_text(encoding="utf-8"))
@@ -569,3 +570,113 @@ def test_shared_themes_are_named_with_their_structures(tmp_path: Path, today: dt
     text = export_report(view, today=today, fmt="md", lang="fr").decode()
     for name, said_text in said.items():
         assert f"- {said_text} — *{name}*" in text
+
+
+# --- through the command line -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("cli") / "ws"
+    Workspace(root).create(build_demo(FIXED_NOW.date()))
+    return root
+
+
+def private(path: Path) -> bool:
+    return stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_cli_bilan_docx_needs_a_file(demo_data: Path, tmp_path: Path) -> None:
+    out = run_cli("export", "bilan", "--structure", "jardins", "--format", "docx", data=demo_data)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.count("\n") == 1 and "-o" in out.stderr and "Traceback" not in out.stderr
+
+    target = tmp_path / "bilan.docx"
+    out = run_cli(
+        "export", "bilan", "--structure", "jardins", "--format", "docx", "-o", str(target),
+        data=demo_data,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "" and private(target)
+    document = docx.Document(str(target))
+    assert document.paragraphs[0].text == "Bilan individuel — Les Jardins du Martinet"
+
+
+def test_cli_bilan_markdown_goes_to_stdout_in_the_language_asked(demo_data: Path) -> None:
+    out = run_cli("export", "bilan", "--structure", "Escale", "--lang", "en", data=demo_data)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("# Individual review — Centre social L'Escale\n")
+    assert "Isabelle Perrin" in out.stdout
+
+
+def test_cli_a_failed_export_writes_nothing(demo_data: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out.md"
+    out = run_cli("export", "bilan", "--structure", "nope", "-o", str(target), data=demo_data)
+    assert out.returncode == 2 and not target.exists()
+    assert out.stderr.startswith("facilitator: ") and "Traceback" not in out.stderr
+    out = run_cli("export", "bilan", data=demo_data)  # --structure is required
+    assert out.returncode == 2 and "--structure" in out.stderr
+
+
+def test_cli_notes_as_csv_file_and_json_on_stdout(demo_data: Path, tmp_path: Path) -> None:
+    target = tmp_path / "notes.csv"
+    out = run_cli("export", "notes", "-o", str(target), data=demo_data)
+    assert out.returncode == 0, out.stderr
+    assert private(target)
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert len(rows) == 1 + 21
+    out = run_cli("export", "notes", "--format", "json", "--lang", "en", data=demo_data)
+    assert out.returncode == 0, out.stderr
+    records = json.loads(out.stdout)
+    assert {r["text"] for r in records} == {row[7] for row in rows[1:]}
+
+
+def test_cli_sign_in_sheet(demo_data: Path, tmp_path: Path) -> None:
+    target = tmp_path / "sheet.html"
+    out = run_cli(
+        "export", "attendance", "--session", "etat-des-lieux", "--format", "html",
+        "-o", str(target), data=demo_data,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    page = parse(target.read_text(encoding="utf-8"))
+    assert "Feuille d'émargement — 1re session collective — État des lieux" in page.words
+    assert "Nadia Benali" in page.words and "Antoine Mercier" in page.words
+
+    out = run_cli(
+        "export", "attendance", "--session", "bilan", "--structure", "musette", "--format", "md",
+        data=demo_data,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "Françoise Brun" in out.stdout and "Nadia Benali" not in out.stdout
+
+    out = run_cli("export", "attendance", "--session", "bilan", data=demo_data)
+    assert out.returncode == 2 and "--structure" in out.stderr
+
+
+def test_cli_sign_in_sheet_without_a_session(tmp_path: Path) -> None:
+    cohort = Cohort(name="C")
+    place = Structure(name="A")
+    person = Participant(structure_id=place.id, name="Zoé")
+    past = Session(kind=SessionKind.INTRO, date=dt.date(2001, 1, 9))
+    workspace = Workspace(tmp_path / "ws")
+    workspace.create([cohort, place, person, past])
+    out = run_cli("export", "attendance", data=workspace.root)
+    assert out.returncode == 2 and out.stdout == ""
+    assert "--session" in out.stderr and out.stderr.count("\n") == 1
+
+    later = Workspace(tmp_path / "later")
+    ahead = Session(kind=SessionKind.EVOLUTION, date=dt.date(2099, 3, 3), place="Crest")
+    later.create([Cohort(name="D"), place, person, past, ahead])
+    out = run_cli("export", "attendance", data=later.root)
+    assert out.returncode == 0, out.stderr
+    assert "Zoé;A;autre;" in out.stdout
+    assert "2nde session collective" in out.stderr and "3 mars 2099" in out.stderr
+
+
+def test_cli_report(demo_data: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    out = run_cli("export", "report", "--format", "html", "-o", str(target), data=demo_data)
+    assert out.returncode == 0, out.stderr
+    page = parse(target.read_text(encoding="utf-8"))
+    assert_self_contained(page, "fr")
+    assert "Le fil de chaque structure" in page.words
