@@ -18,32 +18,19 @@ from typing import Any, ClassVar, Self, TypeVar
 
 import arrow
 
-from facilitator.i18n import t
+from facilitator.i18n import Explained, t
 
 
 def new_id() -> str:
     return uuid.uuid4().hex
 
 
-class InvalidInput(ValueError):
-    """Input a person typed that cannot be accepted.
-
-    Carries a catalogue key so the sentence (what is wrong, what to do) is shown
-    in the person's language, next to the field or on stderr.
-    """
+class InvalidInput(Explained, ValueError):
+    """Input a person typed that cannot be accepted, next to the field it came from."""
 
     def __init__(self, key: str, field: str | None = None, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
+        super().__init__(key, **values)
         self.field = field
-        self.values = values
-
-    @property
-    def message(self) -> str:
-        return t(self.key, **self.values)
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class Approach(StrEnum):

@@ -68,3 +68,23 @@ def t(key: str, lang: str | None = None, /, **values: object) -> str:
 
 def has(key: str) -> bool:
     return key in catalogue(_current)
+
+
+class Explained(Exception):
+    """A problem to show to a person: a catalogue key and its values.
+
+    The sentence is built when shown, in the language of the moment, and says
+    what is wrong and what to do.
+    """
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+    @property
+    def message(self) -> str:
+        return t(self.key, **self.values)
+
+    def __str__(self) -> str:
+        return self.message

@@ -57,7 +57,7 @@ from facilitator.files import (
     tighten,
     write_atomic,
 )
-from facilitator.i18n import t
+from facilitator.i18n import Explained, t
 
 SCHEMA_VERSION = 1
 META_TABLE = "_meta"
@@ -72,20 +72,8 @@ Tables = dict[str, dict[str, dict[str, Any]]]
 Op = dict[str, Any]
 
 
-class StoreError(Exception):
-    """A store problem to show to a person: a catalogue key and its values."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
-
-    @property
-    def message(self) -> str:
-        return t(self.key, **self.values)
-
-    def __str__(self) -> str:
-        return self.message
+class StoreError(Explained):
+    """A store problem to show to a person (what is wrong, what to do)."""
 
 
 class DamagedFile(StoreError):
