@@ -119,6 +119,11 @@ def build_parser() -> Parser:
     session.add_argument("kind", metavar="K", help=t("cli.help.session"))
     session.add_argument("--structure", metavar="S", help=t("cli.help.structure"))
     session.add_argument("--cohort", metavar="C", help=t("cli.help.cohort"))
+
+    project = command("project", cmd_project)
+    project.add_argument("--session", metavar="K", help=t("cli.help.project_session"))
+    project.add_argument("--structure", metavar="S", help=t("cli.help.structure"))
+    project.add_argument("--cohort", metavar="C", help=t("cli.help.cohort"))
     _export_commands(command("export", cmd_export_agenda))
     return parser
 
@@ -236,6 +241,44 @@ def cmd_session(args: argparse.Namespace) -> int:
     from screens.app import run
 
     return run(workspace, cohort=store.path, session=session.id)
+
+
+def cmd_project(args: argparse.Namespace) -> int:
+    """The projector view in a second terminal: read-only, so it runs beside the live screen.
+
+    Without --session it follows the clock the facilitator is running, else
+    today's session; it never guesses between several.
+    """
+    import arrow
+
+    from facilitator.live import running_session, sessions_on
+
+    workspace = Workspace(data_dir(args.data), read_only=True)
+    store = workspace.find(args.cohort)
+    structure = _structure(store, args.structure) if args.structure else None
+    if args.session:
+        session = _session(store, _session_kind(args.session), structure)
+    else:
+        view = CohortView.load(store)
+        now = arrow.utcnow()
+        found = running_session(view, now)
+        if found is None:
+            today = now.to(view.cohort.timezone).date()
+            held = sessions_on(view, today, structure.id if structure else None)
+            if len(held) > 1:
+                owners = [view.structure(s.structure_id) for s in held]
+                names = ", ".join(
+                    f"{label(s.kind)} — {owner.name}" if owner else label(s.kind)
+                    for s, owner in zip(held, owners, strict=True)
+                )
+                raise Fail(t("cli.error.project_several_today", names=names))
+            if not held:
+                raise Fail(t("cli.error.project_no_session"))
+            found = held[0]
+        session = found
+    from screens.projector import run
+
+    return run(store.path, session.id)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
