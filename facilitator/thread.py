@@ -142,7 +142,8 @@ def thread(view: CohortView, structure_id: str) -> Thread:
         _attendance(view, s, people, sum(1 for n in own if n.session_id == s.id)) for s in sessions
     )
     bilan = view.bilan_of(structure_id)
-    review = next((r for r in view.bilans if r.structure_id == structure_id), None)
+    # The review is keyed by its bilan session, as the form writes it.
+    review = next((r for r in view.bilans if bilan is not None and r.id == bilan.id), None)
 
     return Thread(
         structure=structure,
