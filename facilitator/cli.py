@@ -77,20 +77,28 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     parser.add_argument("--data", metavar="DIR", default=default, help=t("cli.help.data"))
     parser.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.help.lang"))
     parser.add_argument(
-        "--read-only", action="store_true", default=False if top else argparse.SUPPRESS, help=t("cli.help.read_only")
+        "--read-only",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help=t("cli.help.read_only"),
     )
 
 
 def build_parser() -> Parser:
     parser = Parser(prog="facilitator", description=t("cli.help.description"))
     parser.add_argument(
-        "--version", action="version", version=f"facilitator {__version__}", help=t("cli.help.version")
+        "--version",
+        action="version",
+        version=f"facilitator {__version__}",
+        help=t("cli.help.version"),
     )
     _common(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     def command(name: str, handler: Callable[[argparse.Namespace], int]) -> Parser:
-        sub: Parser = commands.add_parser(name, help=t(f"cli.command.{name}"), description=t(f"cli.command.{name}"))
+        sub: Parser = commands.add_parser(
+            name, help=t(f"cli.command.{name}"), description=t(f"cli.command.{name}")
+        )
         _common(sub, top=False)
         sub.set_defaults(handler=handler)
         return sub
@@ -102,7 +110,9 @@ def build_parser() -> Parser:
     capture.add_argument("text", metavar="TEXT", help=t("cli.help.capture_text"))
     capture.add_argument("--cohort", metavar="C", help=t("cli.help.cohort"))
     capture.add_argument("--structure", metavar="S", help=t("cli.help.structure"))
-    capture.add_argument("--session", metavar="K", choices=[k.value for k in SessionKind], help=t("cli.help.session"))
+    capture.add_argument(
+        "--session", metavar="K", choices=[k.value for k in SessionKind], help=t("cli.help.session")
+    )
     capture.add_argument("--kind", metavar="N", help=t("cli.help.kind"))
 
     listing = command("list", cmd_list)
@@ -124,6 +134,18 @@ def build_parser() -> Parser:
     project.add_argument("--session", metavar="K", help=t("cli.help.project_session"))
     project.add_argument("--structure", metavar="S", help=t("cli.help.structure"))
     project.add_argument("--cohort", metavar="C", help=t("cli.help.cohort"))
+    forget = command("forget", cmd_forget)
+    forget.add_argument("--participant", metavar="P", required=True, help=t("cli.help.participant"))
+    forget.add_argument("--cohort", metavar="C", help=t("cli.help.cohort"))
+
+    restore = command("restore", cmd_restore)
+    restore.add_argument("backup", metavar="BACKUP", nargs="?", help=t("cli.help.backup"))
+    restore.add_argument("--cohort", metavar="C", help=t("cli.help.cohort"))
+
+    serve = command("serve", cmd_serve)
+    serve.add_argument("--host", default="127.0.0.1", help=t("cli.help.serve_host"))
+    serve.add_argument("--port", type=int, default=8000, help=t("cli.help.serve_port"))
+
     _export_commands(command("export", cmd_export_agenda))
     return parser
 
@@ -172,6 +194,8 @@ def _export_commands(export: Parser) -> None:
         default="csv",
         help=t("cli.help.format_attendance"),
     )
+    person = kind("person", cmd_export_person)
+    person.add_argument("--participant", metavar="P", required=True, help=t("cli.help.participant"))
     report = kind("report", cmd_export_report)
     report.add_argument("--format", choices=["md", "html"], default="md", help=t("cli.help.format"))
 
@@ -188,7 +212,13 @@ def _out(text: str = "") -> None:
 
 
 def _structure(store: CohortStore, query: str) -> Structure:
-    return match_one(query, store.records(Structure), name=lambda s: s.name, ident=lambda s: s.id, what="structure")
+    return match_one(
+        query,
+        store.records(Structure),
+        name=lambda s: s.name,
+        ident=lambda s: s.id,
+        what="structure",
+    )
 
 
 def _session(store: CohortStore, kind: str, structure: Structure | None) -> Session:
@@ -202,7 +232,9 @@ def _session(store: CohortStore, kind: str, structure: Structure | None) -> Sess
     return sessions[0]
 
 
-def _today_session(store: CohortStore, today: dt.date, structure: Structure | None) -> Session | None:
+def _today_session(
+    store: CohortStore, today: dt.date, structure: Structure | None
+) -> Session | None:
     """The session held today, if any: where a capture with no --session goes."""
     today_sessions = [s for s in store.records(Session) if s.date == today]
     if structure is not None:
@@ -288,10 +320,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     records = build_demo(dt.date.today())
     name = next(r for r in records if isinstance(r, Cohort)).name
     existing = [e for e in workspace.entries() if e.cohort is not None and e.name == name]
-    if existing:
-        store = workspace.open(existing[0].path)
-    else:
-        store = workspace.create(records)
+    store = workspace.open(existing[0].path) if existing else workspace.create(records)
     if args.no_open:
         _out(name)
         return EXIT_OK
@@ -309,7 +338,10 @@ def cmd_capture(args: argparse.Namespace) -> int:
     chosen = _structure(store, args.structure) if args.structure else None
     # --structure is the note's structure unless the line opens with another @mention.
     draft = parse_capture(
-        args.text, structures, default_kind=default_kind, default_structure=chosen.id if chosen else None
+        args.text,
+        structures,
+        default_kind=default_kind,
+        default_structure=chosen.id if chosen else None,
     )
     structure_id = draft.structure_id
     structure = next((s for s in structures if s.id == structure_id), None)
@@ -342,16 +374,20 @@ def cmd_list(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
     if args.what == "cohorts":
         for entry in workspace.entries():
-            name = entry.name if entry.problem is None else t("cli.list.unreadable", path=entry.path.name)
+            name = (
+                entry.name
+                if entry.problem is None
+                else t("cli.list.unreadable", path=entry.path.name)
+            )
             _out(f"{entry.id}\t{name}")
         return EXIT_OK
     store = workspace.find(args.cohort)
     structures = {s.id: s for s in store.records(Structure)}
     if args.what == "structures":
-        for s in sorted(structures.values(), key=lambda s: s.name):
-            _out(f"{s.id}\t{s.name}")
+        for one in sorted(structures.values(), key=lambda s: s.name):
+            _out(f"{one.id}\t{one.name}")
     elif args.what == "participants":
-        for p in sorted(store.records(Participant), key=lambda p: (p.name)):
+        for p in sorted(store.records(Participant), key=lambda p: p.name):
             structure = structures.get(p.structure_id)
             _out(f"{p.id}\t{p.name}, {label(p.role)}, {structure.name if structure else '-'}")
     else:
@@ -359,19 +395,23 @@ def cmd_list(args: argparse.Namespace) -> int:
         sessions = sorted(
             store.records(Session), key=lambda s: (s.date or dt.date.max, order[s.kind])
         )
-        for s in sessions:
-            when = s.date.isoformat() if s.date else t("cli.list.no_date")
-            structure = structures.get(s.structure_id or "")
-            _out(f"{s.id}\t{label(s.kind)}, {when}" + (f", {structure.name}" if structure else ""))
+        for session in sessions:
+            when = session.date.isoformat() if session.date else t("cli.list.no_date")
+            structure = structures.get(session.structure_id or "")
+            owner = f", {structure.name}" if structure else ""
+            _out(f"{session.id}\t{label(session.kind)}, {when}{owner}")
     return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from facilitator.check import check_workspace
+    from facilitator.check import check_workspace, workspace_warnings
 
-    problems = check_workspace(_workspace(args).root)
+    root = _workspace(args).root
+    for warning in workspace_warnings(root):
+        _out(warning)
+    problems = check_workspace(root)
     for problem in problems:
-        sys.stdout.write(problem + "\n")
+        _out(problem)
     if problems:
         return EXIT_PROBLEM
     _out(t("cli.check.ok", path=str(_workspace(args).root)))
@@ -512,9 +552,7 @@ def cmd_export_attendance(args: argparse.Namespace) -> int:
     else:
         session = chosen = next_session(view, today, structure.id if structure else None)
     owner_id = structure.id if structure else None
-    data = export_attendance(
-        view, session, structure_id=owner_id, fmt=args.format, lang=language()
-    )
+    data = export_attendance(view, session, structure_id=owner_id, fmt=args.format, lang=language())
     _emit(data, args.output)
     if chosen is not None and chosen.date is not None:
         owner = view.structure(chosen.structure_id)
@@ -528,6 +566,106 @@ def cmd_export_report(args: argparse.Namespace) -> int:
 
     _, view, today = _snapshot(args)
     _emit(export_report(view, today=today, fmt=args.format, lang=language()), args.output)
+    return EXIT_OK
+
+
+# --- privacy and recovery ------------------------------------------------------------
+
+
+def _participant(store: CohortStore, query: str) -> Participant:
+    return match_one(
+        query,
+        store.records(Participant),
+        name=lambda p: p.name,
+        ident=lambda p: p.id,
+        what="participant",
+    )
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    """Erase one person's personal data everywhere, backups included."""
+    from facilitator.privacy import forget
+
+    store = _workspace(args).find(args.cohort)
+    person = _participant(store, args.participant)
+    report = forget(store, person.id)
+    _out(
+        t(
+            "cli.forget.done",
+            name=person.name,
+            notes=report.notes_changed,
+            backups=report.backups_rewritten,
+        )
+    )
+    for note in report.first_name_notes:
+        _out(t("cli.forget.reread", text=note.text))
+    return EXIT_OK
+
+
+def cmd_export_person(args: argparse.Namespace) -> int:
+    from facilitator.privacy import person_json
+
+    store = Workspace(data_dir(args.data), read_only=True).find(args.cohort)
+    _emit(person_json(store, _participant(store, args.participant).id), args.output)
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Without BACKUP, list the cohort's backups; with it, bring it back (the current
+    state is kept as a backup first)."""
+    store = _workspace(args).find(args.cohort)
+    backups = store.backups()
+    if args.backup is None:
+        if not backups:
+            _out(t("cli.restore.none", path=str(store.backup_dir)))
+        for backup in backups:
+            taken = backup.taken.to("local").format("YYYY-MM-DD HH:mm:ss")
+            _out(f"{backup.path.name}\t{taken}\t{backup.path.stat().st_size} o")
+        return EXIT_OK
+    chosen = next((b.path for b in backups if b.path.name.startswith(args.backup)), None)
+    if chosen is None and Path(args.backup).is_file():
+        chosen = Path(args.backup)
+    if chosen is None:
+        raise Fail(t("cli.restore.unknown", backup=args.backup))
+    kept = store.restore(chosen)
+    _out(t("cli.restore.done", backup=chosen.name, kept=kept.name))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The app in a browser for the room, through textual-serve, on loopback only.
+
+    textual-serve has no authentication: bound to any other address, anyone who
+    can reach the port could open the cohort. Even on loopback, every user of a
+    shared machine can reach it: serve from your own laptop.
+    """
+    import ipaddress
+    import shlex
+
+    host = args.host.strip()
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise Fail(t("cli.error.serve_loopback", host=host))
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise Fail(t("cli.error.serve_missing"), EXIT_PROBLEM) from None
+    command = [
+        sys.executable,
+        "-m",
+        "facilitator",
+        "--data",
+        str(data_dir(args.data)),
+        "--lang",
+        language(),
+    ]
+    if args.read_only:
+        command.append("--read-only")
+    _err(t("cli.serve.listening", url=f"http://{host}:{args.port}"))
+    Server(shlex.join(command), host=host, port=args.port).serve()
     return EXIT_OK
 
 

@@ -169,3 +169,57 @@ def test_an_empty_workspace_says_what_to_do(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert_one_sentence_error(done.stderr)
     assert "facilitator demo" in done.stderr
+
+
+def test_forget_a_participant_leaves_no_trace_in_any_file(
+    small_cohort: CohortStore, workspace: Workspace
+) -> None:
+    from facilitator.domain import Participant
+
+    lea = next(p for p in small_cohort.records(Participant) if p.name == "Léa Bonnet")
+    small_cohort.patch(Participant, lea.id, {"email": "lea.bonnet@example.org"})
+    small_cohort.put(Note(text="Léa Bonnet porte le projet vélo"))
+    small_cohort.backup()
+    person = run_cli("export", "person", "--participant", "léa", data=workspace.root)
+    assert person.returncode == 0, person.stderr
+    assert "lea.bonnet@example.org" in person.stdout and "porte le projet" in person.stdout
+
+    done = run_cli("forget", "--participant", "lea bonnet", data=workspace.root)
+    assert done.returncode == 0, done.stderr
+    assert "1 note" in done.stdout
+    for path in workspace.root.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert b"L\xc3\xa9a Bonnet" not in data and b"lea.bonnet" not in data, path
+
+
+def test_restore_lists_and_brings_back_a_backup(
+    small_cohort: CohortStore, workspace: Workspace
+) -> None:
+    small_cohort.put(Note(text="avant l'erreur"))
+    backup = small_cohort.backup()
+    small_cohort.put(Note(text="l'erreur"))
+    listed = run_cli("restore", data=workspace.root)
+    assert listed.returncode == 0 and backup.name in listed.stdout
+    unknown = run_cli("restore", "nope", data=workspace.root)
+    assert unknown.returncode == 2
+    assert_one_sentence_error(unknown.stderr)
+    done = run_cli("restore", backup.name[:15], data=workspace.root)
+    assert done.returncode == 0, done.stderr
+    assert [n.text for n in CohortStore(small_cohort.path).records(Note)] == ["avant l'erreur"]
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "example.org"])
+def test_serve_refuses_any_address_but_loopback(tmp_path: Path, host: str) -> None:
+    done = run_cli("serve", "--host", host, data=tmp_path)
+    assert done.returncode == 2
+    assert_one_sentence_error(done.stderr)
+    assert "127.0.0.1" in done.stderr
+
+
+def test_check_warns_but_passes_on_a_healthy_workspace(
+    small_cohort: CohortStore, workspace: Workspace
+) -> None:
+    done = run_cli("check", data=workspace.root)
+    assert done.returncode == 0
+    assert "Attention" not in done.stdout  # a local disk here
