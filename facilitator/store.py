@@ -32,6 +32,7 @@ them and the file lock serialises processes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -385,7 +386,11 @@ class CohortStore:
                 or self._journal_lines >= JOURNAL_MAX_LINES
                 or self._journal_pos >= JOURNAL_MAX_BYTES
             ):
-                self._compact_locked()
+                # The write above is durable in the journal: a compaction that
+                # fails now (disk full) must not make it look failed; it is
+                # tried again at the next write.
+                with contextlib.suppress(WriteFailed):
+                    self._compact_locked()
 
     def compact(self) -> None:
         """Fold the journal into a new snapshot now."""
@@ -592,7 +597,6 @@ class CohortStore:
         return entry is not None and entry.get("g") == self.generation
 
     def _compact_locked(self) -> None:
-        self._backup_if_due(force=True)
         meta = {
             **self._meta,
             "schema": SCHEMA_VERSION,
@@ -600,11 +604,12 @@ class CohortStore:
             "app": __version__,
         }
         try:
+            self._backup_if_due(force=True)
             self._write_snapshot(self._tables, meta)
             self._truncate_journal()
         except OSError as error:
             # The journal still holds every acknowledged write: nothing is lost.
-            raise WriteFailed(self.path, error) from error
+            raise WriteFailed(Path(error.filename or self.path), error) from error
         self._meta = meta
         self._snap_key = _stat_key(self.path)
         self._journal_pos = self._journal_lines = 0

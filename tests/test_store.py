@@ -186,6 +186,73 @@ def test_processes_capturing_at_once_lose_nothing(
     assert note_ids(small_cohort.path) == acked
 
 
+def test_two_processes_editing_two_fields_of_one_record_keep_both(
+    small_cohort: CohortStore,
+) -> None:
+    children = [
+        spawn(small_cohort.path, "edit", 150),
+        spawn(small_cohort.path, "edit-network", 150),
+    ]
+    for child in children:
+        _, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err
+    structure = CohortStore(small_cohort.path).records(Structure)[0]
+    assert (structure.sector, structure.network) == ("sector 149", "network 149")
+
+
+def test_a_setgid_group_workspace_shares_with_the_group(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o2770)
+    code = f"""
+import os
+os.umask(0o077)
+from pathlib import Path
+from facilitator.domain import Cohort, Note
+from facilitator.workspace import Workspace
+store = Workspace(Path({str(shared)!r})).create([Cohort(name='c')])
+store.put(Note(text='n'))
+store.backup()
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    for path in shared.rglob("*"):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o2770 if path.is_dir() else 0o660), f"{path} is {oct(mode)}"
+
+
+def test_a_failed_replace_during_compaction_keeps_every_write(
+    small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small_cohort.put(Note(text="dans le journal"))
+    before = small_cohort.path.read_bytes()
+
+    def refused(src: object, dst: object) -> None:
+        raise OSError(13, "Permission denied")
+
+    monkeypatch.setattr("facilitator.files.os.replace", refused)
+    with pytest.raises(WriteFailed, match="Permission denied"):
+        small_cohort.compact()
+    monkeypatch.undo()
+    assert small_cohort.path.read_bytes() == before
+    assert not list(small_cohort.path.parent.glob(".*.tmp"))
+    assert [n.text for n in CohortStore(small_cohort.path).records(Note)] == ["dans le journal"]
+
+
+def test_a_write_whose_compaction_fails_is_still_saved(
+    small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "JOURNAL_MAX_LINES", 1)
+
+    def full(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("facilitator.files.os.replace", full)
+    note = Note(text="acquise malgré tout")
+    small_cohort.put(note)  # no error: the journal holds it
+    monkeypatch.undo()
+    assert CohortStore(small_cohort.path).get(Note, note.id) is not None
+
+
 # --- damage ----------------------------------------------------------------------------
 
 

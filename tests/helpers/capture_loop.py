@@ -5,7 +5,7 @@ after the write was fsynced: the parent then checks that every printed id
 survived whatever happened to this process.
 
 Usage: python -m tests.helpers.capture_loop COHORT_FILE WORKLOAD COUNT [JOURNAL_MAX_LINES]
-WORKLOAD is capture, edit, delete or clock.
+WORKLOAD is capture, edit, edit-network, delete or clock.
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ def main() -> None:
         elif workload == "edit":
             store.patch(Structure, structure.id, {"sector": f"sector {n}"})
             print(f"sector sector {n}", flush=True)
+        elif workload == "edit-network":  # another field of the same record
+            store.patch(Structure, structure.id, {"network": f"network {n}"})
+            print(f"network network {n}", flush=True)
         elif workload == "delete":
             note = Note(text=f"doomed {n}")
             store.put(note)
