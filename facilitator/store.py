@@ -374,7 +374,10 @@ class CohortStore:
                     # Deleted meanwhile, likely by another facilitator: say so rather
                     # than "saved" over a write that would change nothing.
                     raise RecordGone()
-            self._backup_if_due()
+            with contextlib.suppress(OSError):
+                # A backup is a courtesy before the first write: its failure
+                # must not stand in the way of the write itself.
+                self._backup_if_due()
             try:
                 self._append_locked(ops)
             except OSError as error:
