@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
@@ -40,7 +40,7 @@ from facilitator.domain import (
 )
 from facilitator.i18n import t
 from facilitator.rules import Finding, findings
-from facilitator.store import CohortStore, Op
+from facilitator.store import CohortStore, Op, StoreError
 from facilitator.view import CohortView
 from facilitator.workspace import fold
 from screens.base import AreaScreen
@@ -245,7 +245,7 @@ def removal_question(removal: Removal, structure: bool) -> str:
 class BoardScreen(AreaScreen):
     """Structures by sessions, the selected structure's detail, and their forms."""
 
-    WRITE_ACTIONS = frozenset(["add_participant", "add_structure", "delete", "edit"])
+    WRITE_ACTIONS = frozenset(["add_participant", "add_structure", "delete", "edit", "forget"])
 
     AREA = "board"
     HORIZONTAL_BREAKPOINTS = [
@@ -257,6 +257,7 @@ class BoardScreen(AreaScreen):
         Binding("p", "add_participant", t("board.key.add_participant")),
         Binding("e,enter", "edit", t("board.key.edit")),
         Binding("d,delete", "delete", t("board.key.delete")),
+        Binding("o", "forget", t("board.key.forget"), show=False),
         Binding("s", "sort", t("board.key.sort"), show=False),  # the line above the matrix says it
         Binding("tab", "app.focus_next", t("board.key.next_pane"), show=False),
         Binding("shift+tab", "app.focus_previous", t("board.key.previous_pane"), show=False),
@@ -545,6 +546,50 @@ class BoardScreen(AreaScreen):
         values["role"] = person.role.value
         title = t("board.form.edit_participant", name=person.name)
         self.app.push_screen(FormScreen(title, fields, values), edited)
+
+    def action_forget(self) -> None:
+        """Erase a participant's personal data everywhere (the right to be forgotten)."""
+        participant_id = self._participant_in_focus()
+        view = self._view
+        person = (
+            next((p for p in view.participants if p.id == participant_id), None) if view else None
+        )
+        if person is None:
+            self.notify(t("board.forget.pick"), severity="warning")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._forget(person.id, person.name)
+
+        question = t("board.forget.question", name=person.name)
+        self.app.push_screen(ConfirmScreen(question, t("board.forget.yes")), answered)
+
+    @work(thread=True, group="board-forget")
+    def _forget(self, participant_id: str, name: str) -> None:
+        from facilitator.privacy import forget
+
+        store = self.facilitator.store
+        if store is None:
+            return
+        try:
+            report = forget(store, participant_id)
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error", timeout=30)
+            return
+        done = t(
+            "board.forget.done",
+            name=name,
+            notes=report.notes_changed,
+            backups=report.backups_rewritten,
+        )
+        self.app.call_from_thread(self.notify, done, timeout=8)
+        if report.first_name_notes:
+            texts = " · ".join(n.text for n in report.first_name_notes[:3])
+            self.app.call_from_thread(
+                self.notify, t("board.forget.reread", texts=texts), severity="warning", timeout=20
+            )
+        self.app.call_from_thread(self.facilitator.poll_store)
 
     def _delete_participant(self, participant_id: str) -> None:
         view = self._view

@@ -607,7 +607,7 @@ async def test_the_board_speaks_english_when_asked(demo_workspace: Workspace) ->
         form(app).query_one("#field-sector", Input).value = "Social centre"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert notices(app)[-1] == "Structure \"Centre social L'Escale\" saved."
+        assert notices(app)[-1] == 'Structure "Centre social L\'Escale" saved.'
 
 
 # --- how it looks -------------------------------------------------------------------------
@@ -625,3 +625,25 @@ def test_board_snapshot_80x24(snap_compare: Any, demo_workspace: Workspace) -> N
 
 def test_board_snapshot_120x40(snap_compare: Any, demo_workspace: Workspace) -> None:
     assert snap_compare(make_app(demo_workspace), terminal_size=(120, 40), run_before=_to_board)
+
+
+async def test_forget_a_participant_from_the_board(demo_workspace: Workspace) -> None:
+    app = make_app(demo_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_board(app, pilot)
+        view = view_of(app)
+        jardins = by_name(view, "Les Jardins du Martinet")
+        await put_cursor_on(screen, pilot, jardins.id)
+        await pilot.press("o")  # no person picked yet: it says how
+        assert "Tab" in notices(app)[-1]
+        screen.people.focus()
+        await pilot.pause()
+        person = view.participants_of(jardins.id)[0]
+        await pilot.press("o")
+        assert isinstance(app.screen, ConfirmScreen) and person.name in app.screen.question
+        await pilot.press("o")  # « o » answers yes in French
+        await settle(app, pilot)
+        await settle(app, pilot)
+    everything = b"".join(p.read_bytes() for p in demo_workspace.root.rglob("*") if p.is_file())
+    assert person.name.encode() not in everything
+    assert person.email.encode() not in everything
