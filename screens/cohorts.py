@@ -15,6 +15,7 @@ from facilitator.i18n import t
 from facilitator.store import StoreError
 from facilitator.workspace import CohortEntry
 from screens.base import WriteGuard
+from screens.widgets.backups import BackupsScreen
 from screens.widgets.form import Field, FormScreen
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ class CohortListScreen(WriteGuard, Screen[None]):
         Binding("n", "new", t("cohorts.key.new")),
         Binding("r", "rename", t("cohorts.key.rename")),
         Binding("a", "archive", t("cohorts.key.archive")),
+        Binding("b", "backups", t("cohorts.key.backups")),
     ]
 
     @property
@@ -160,6 +162,20 @@ class CohortListScreen(WriteGuard, Screen[None]):
             return
         self.app.call_from_thread(self.notify, t("cohorts.created", name=cohort.name))
         self.app.call_from_thread(self.facilitator.open_cohort, store.path)
+
+    def action_backups(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        store = self.facilitator.workspace.open(entry.path)
+
+        def closed(restored: bool | None) -> None:
+            if restored:
+                self.load()
+                if self.facilitator.store is not None and self.facilitator.store.path == entry.path:
+                    self.facilitator.poll_store()
+
+        self.app.push_screen(BackupsScreen(store, entry.name), closed)
 
     def action_rename(self) -> None:
         entry = self._selected()

@@ -227,3 +227,28 @@ async def test_read_only_disables_every_write_key_and_changes_no_byte(
         if p.is_file() and p.suffix != ".lock"
     }
     assert after == before
+
+
+async def test_restore_a_backup_from_the_cohort_list(
+    small_cohort: CohortStore, workspace: Workspace
+) -> None:
+    from screens.widgets.backups import BackupsScreen
+    from screens.widgets.confirm import ConfirmScreen
+
+    small_cohort.put(Note(text="avant"))
+    small_cohort.backup()
+    small_cohort.put(Note(text="après"))
+    app = make_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        await pilot.press("b")
+        assert isinstance(app.screen, BackupsScreen)
+        await pilot.press("enter")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("o")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert not isinstance(app.screen, BackupsScreen)
+    assert [n.text for n in CohortStore(small_cohort.path).records(Note)] == ["avant"]

@@ -1,0 +1,89 @@
+"""A cohort's backups, newest first; Enter brings one back after a confirmation.
+
+The state being replaced is kept as a backup first, so a restore can itself be
+undone from this same list.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from facilitator.i18n import t
+from facilitator.store import BackupInfo, CohortStore, StoreError
+from screens.base import WriteGuard
+from screens.widgets.confirm import ConfirmScreen
+
+
+class BackupsScreen(WriteGuard, ModalScreen[bool]):
+    """Dismissed with True when a backup was brought back."""
+
+    WRITE_ACTIONS = frozenset(["restore"])
+    BINDINGS = [
+        Binding("escape", "dismiss(False)", t("tui.key.close")),
+        Binding("enter", "restore", t("backups.key.restore")),
+    ]
+    DEFAULT_CSS = """
+    BackupsScreen { align: center middle; }
+    BackupsScreen > Vertical {
+        width: 70; max-width: 100%; height: auto; max-height: 90%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    BackupsScreen OptionList { height: auto; max-height: 16; }
+    BackupsScreen .hint { color: $text-muted; }
+    """
+
+    def __init__(self, store: CohortStore, name: str) -> None:
+        super().__init__()
+        self.store = store
+        self.cohort_name = name
+        self.found: list[BackupInfo] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(t("backups.title", name=self.cohort_name), classes="title")
+            yield OptionList(id="backups")
+            yield Static(t("backups.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.found = self.store.backups()
+        listing = self.query_one("#backups", OptionList)
+        for backup in self.found:
+            when = backup.taken.to("local").format("YYYY-MM-DD HH:mm:ss")
+            size = backup.path.stat().st_size // 1024
+            listing.add_option(Option(t("backups.line", when=when, size=size), id=backup.path.name))
+        if not self.found:
+            listing.add_option(Option(t("backups.none"), disabled=True))
+        else:
+            listing.highlighted = 0
+        listing.focus()
+
+    @on(OptionList.OptionSelected, "#backups")
+    def action_restore(self) -> None:
+        listing = self.query_one("#backups", OptionList)
+        if listing.highlighted is None or not self.found:
+            return
+        backup = self.found[listing.highlighted]
+        when = backup.taken.to("local").format("YYYY-MM-DD HH:mm")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.restore(backup)
+
+        question = t("backups.question", when=when, name=self.cohort_name)
+        self.app.push_screen(ConfirmScreen(question, t("backups.key.restore")), answered)
+
+    @work(thread=True, group="restore")
+    def restore(self, backup: BackupInfo) -> None:
+        try:
+            kept = self.store.restore(backup.path)
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error", timeout=30)
+            return
+        self.app.call_from_thread(self.notify, t("backups.done", kept=kept.name), timeout=8)
+        self.app.call_from_thread(self.dismiss, True)
