@@ -563,6 +563,7 @@ class CohortStore:
             self._trim_journal()
         existed = self.journal_path.exists()
         fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, self.modes.file)
+        size = os.fstat(fd).st_size
         try:
             if not existed:
                 os.fchmod(fd, self.modes.file)
@@ -571,6 +572,13 @@ class CohortStore:
                 view = view[os.write(fd, view) :]
             os.fsync(fd)
             inode = os.fstat(fd).st_ino
+        except OSError:
+            # Leave the journal as it was: no half line, no new empty file.
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, size)
+                if not existed:
+                    self.journal_path.unlink()
+            raise
         finally:
             os.close(fd)
         if not existed:

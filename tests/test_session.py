@@ -270,3 +270,33 @@ async def test_filter_the_feed_by_structure_then_clear_it(demo_workspace: Worksp
         room.app.screen.query_one("#field-structure_id", Select).clear()
         await room.press("ctrl+s")
         assert room.screen.query_one(NoteFeed).option_count == len(notes)
+
+
+async def test_a_refused_write_keeps_the_typed_note_and_the_file(
+    demo_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from facilitator import store as store_module
+
+    async with Room(demo_workspace) as room:
+        path = room.disk().path
+        before = {
+            p: p.read_bytes() for p in path.parent.iterdir() if p.is_file() and p.suffix != ".lock"
+        }
+
+        def disk_full(fd: int, data: object) -> int:
+            raise OSError(28, os.strerror(28))
+
+        monkeypatch.setattr(store_module.os, "write", disk_full)
+        await room.capture("constat: @jardins #rh une note à ne pas perdre")
+        monkeypatch.undo()
+        line = room.screen.query_one(CaptureLine)
+        assert line.input.value == "constat: @jardins #rh une note à ne pas perdre"
+        assert "No space left" in str(line.query_one("#capture-error").render())
+        after = {
+            p: p.read_bytes() for p in path.parent.iterdir() if p.is_file() and p.suffix != ".lock"
+        }
+        assert after == before
+        await room.press("enter")  # the disk has room again: the same line goes through
+        assert any(n.text == "une note à ne pas perdre" for n in room.disk().records(Note))
