@@ -95,7 +95,10 @@ class Tmux:
         return Terminal(self, command, width=width, height=height, term=term)
 
     def kill(self) -> None:
+        """Stop the server and remove its socket, which tmux leaves behind."""
         self.run("kill-server", check=False)
+        folder = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}"
+        (folder / self.socket).unlink(missing_ok=True)
 
 
 @contextmanager
