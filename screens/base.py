@@ -79,6 +79,8 @@ class AreaScreen(WriteGuard, Screen[None]):
         raise NotImplementedError
 
     def on_mount(self) -> None:
+        # Textual calls every class's on_mount, this one after a subclass's:
+        # subclasses set up their widgets and must not call super().on_mount().
         self.watch(self.app, "view", self._view_changed)
 
     def _view_changed(self, view: CohortView | None) -> None:

@@ -225,7 +225,6 @@ class BilanScreen(AreaScreen):
         yield Static(id="bilan-summary", markup=False)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(BilanTable).focus()
 
     def show(self, view: CohortView) -> None:

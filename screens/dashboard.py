@@ -579,7 +579,6 @@ class DashboardScreen(AreaScreen):
             yield TaskList(id="tasks", classes="dashboard--panel")
 
     def on_mount(self) -> None:
-        super().on_mount()
         # A dashboard left open overnight must not keep saying « demain ».
         self.set_interval(60, self._check_day)
 

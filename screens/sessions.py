@@ -32,7 +32,6 @@ class SessionsScreen(AreaScreen):
             t("sessions.col.place"),
             t("sessions.col.length"),
         )
-        super().on_mount()
 
     def show(self, view: CohortView) -> None:
         table = self.query_one("#sessions", DataTable)
