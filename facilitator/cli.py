@@ -620,7 +620,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
             _out(t("cli.restore.none", path=str(store.backup_dir)))
         for backup in backups:
             taken = backup.taken.to("local").format("YYYY-MM-DD HH:mm:ss")
-            _out(f"{backup.path.name}\t{taken}\t{backup.path.stat().st_size} o")
+            size = t("cli.restore.size", kib=backup.path.stat().st_size // 1024)
+            _out(f"{backup.path.name}\t{taken}\t{size}")
         return EXIT_OK
     chosen = next((b.path for b in backups if b.path.name.startswith(args.backup)), None)
     if chosen is None and Path(args.backup).is_file():

@@ -25,9 +25,10 @@ import icalendar
 
 from facilitator import __version__
 from facilitator.agenda import ItemKind, PlannedItem, clock_time, item_title, minute_of_day
-from facilitator.domain import SESSION_ORDER, Cohort, InvalidInput, Session, SessionKind, Structure
+from facilitator.domain import SESSION_ORDER, Cohort, InvalidInput, Session, Structure
 from facilitator.i18n import catalogue, language, t
 from facilitator.programme import SessionPlan, format_day, session_plan
+from facilitator.view import session_title
 
 
 class AgendaFormat(StrEnum):
@@ -83,15 +84,6 @@ class AgendaDocument:
 
 def _hhmm(time: dt.time) -> str:
     return f"{time:%H:%M}"
-
-
-def session_title(session: Session, structures: Sequence[Structure], lang: str) -> str:
-    """The session's name; a bilan's names its structure, as several bilans share a kind."""
-    name = t(f"domain.sessionkind.{session.kind.value}", lang)
-    structure = next((s for s in structures if s.id == session.structure_id), None)
-    if session.kind == SessionKind.BILAN and structure is not None:
-        return t("exports.session.with_structure", lang, session=name, structure=structure.name)
-    return name
 
 
 def _kind_label(kind: str, lang: str) -> str:
@@ -157,7 +149,7 @@ def agenda_document(
     )
     return AgendaDocument(
         lang=lang,
-        title=session_title(session, structures, lang),
+        title=session_title(session, {x.id: x.name for x in structures}, lang),
         cohort=cohort.name,
         day=format_day(session.date, lang) if session.date else t("exports.agenda.no_date", lang),
         hours=_hours(plan),
@@ -454,7 +446,8 @@ def export_calendar(
         ((s.date, s) for s in sessions if s.date is not None),
         key=lambda pair: (pair[0], pair[1].start_time or dt.time.min, order[pair[1].kind]),
     )
-    skipped = tuple(session_title(s, structures, lang) for s in sessions if s.date is None)
+    names = {x.id: x.name for x in structures}
+    skipped = tuple(session_title(s, names, lang) for s in sessions if s.date is None)
 
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//facilitator//facilitator {__version__}//{lang.upper()}")

@@ -66,6 +66,24 @@ def t(key: str, lang: str | None = None, /, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def number(value: float, lang: str | None = None, digits: int = 2) -> str:
+    """A quantity as people write it: ``10``, ``9,5`` in French, ``9.5`` in English."""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else str(round(value))
+    return text.replace(".", t("format.decimal_separator", lang))
+
+
+def plural(key: str, count: float, lang: str | None = None, /, **values: object) -> str:
+    """``key.one`` or ``key.other`` for ``count``, as each language counts.
+
+    French keeps the singular below 2 (« 0 jour », « 1,5 jour »), English only for 1.
+    ``count`` is passed to the message as written by :func:`number` unless given.
+    """
+    lang = lang or _current
+    singular = count < 2 if lang == "fr" else count == 1
+    values.setdefault("count", number(count, lang) if isinstance(count, float) else count)
+    return t(f"{key}.{'one' if singular else 'other'}", lang, **values)
+
+
 def has(key: str) -> bool:
     return key in catalogue(_current)
 

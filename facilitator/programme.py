@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import arrow
 
@@ -40,7 +41,7 @@ from facilitator.domain import (
     Structure,
     label,
 )
-from facilitator.i18n import catalogue, language, t
+from facilitator.i18n import catalogue, language, number, plural, t
 from facilitator.rules import MAX_PROGRAMME_MONTHS, MIN_PROGRAMME_MONTHS, add_months, findings
 from facilitator.workdays import is_working_day, previous_working_day, working_day
 
@@ -338,10 +339,8 @@ def participant_time(
 
 
 def _days(value: float, lang: str) -> str:
-    """``4,5 jours`` / ``4.5 days``: the rules' units and decimal separator."""
-    text = f"{value:.1f}".removesuffix(".0").replace(".", t("rules.decimal_separator", lang))
-    singular = value < 2 if lang == "fr" else value == 1
-    return t(f"rules.unit.day.{'one' if singular else 'other'}", lang, count=text)
+    """``4,5 jours`` / ``4.5 days``: the rules' units, to a tenth of a day."""
+    return plural("rules.unit.day", value, lang, count=number(value, lang, digits=1))
 
 
 def participant_time_warnings(
@@ -427,3 +426,23 @@ def format_day(day: dt.date, lang: str | None = None) -> str:
     first = "programme.day_format.first"
     key = first if day.day == 1 and first in catalogue(lang) else "programme.day_format.other"
     return str(_arrow_day(day).format(t(key, lang), locale=lang))
+
+
+def today_in(now: arrow.Arrow, timezone: str) -> dt.date:
+    """The day it is where the sessions take place; UTC if the cohort's zone is unknown.
+
+    A screen opened at 00:30 in Paris must already say « demain » for tomorrow's
+    session, though it is still yesterday in UTC.
+    """
+    try:
+        return now.to(timezone).date()
+    except (arrow.parser.ParserError, ValueError):
+        return now.to("utc").date()
+
+
+def day_words(day: dt.date, style: Literal["long", "short"], lang: str | None = None) -> str:
+    """« mardi 8 décembre » (long) or « 8 décembre » (short): dates close enough to need
+    no year, whose humanized distance (« dans 12 jours ») already places them."""
+    lang = lang or language()
+    key = f"programme.day.{style}.{'first' if day.day == 1 else 'other'}"
+    return str(arrow.Arrow(day.year, day.month, day.day).format(t(key, lang), locale=lang))

@@ -159,17 +159,9 @@ def next_session(view: CohortView, today: dt.date, structure_id: str | None = No
     first = min(moment(s) for s in ahead)
     tied = [s for s in ahead if moment(s) == first]
     if len(tied) > 1:
-        names = ", ".join(_session_title(s, view, language()) for s in tied)
+        names = ", ".join(view.session_title(s, language()) for s in tied)
         raise InvalidInput("records.error.several_next", "session", names=names)
     return tied[0]
-
-
-def _session_title(session: Session, view: CohortView, lang: str) -> str:
-    name = t(f"domain.sessionkind.{session.kind.value}", lang)
-    structure = view.structure(session.structure_id)
-    if session.kind == SessionKind.BILAN and structure is not None:
-        return t("exports.session.with_structure", lang, session=name, structure=structure.name)
-    return name
 
 
 def expected(view: CohortView, session: Session, structure_id: str | None) -> list[Participant]:
@@ -229,7 +221,7 @@ def attendance_document(
         sign=frozenset(range(3, 3 + len(halves))),
         spare_rows=SPARE_ROWS,
     )
-    title = t("records.sheet.title", lang, session=_session_title(session, view, lang))
+    title = t("records.sheet.title", lang, session=view.session_title(session, lang))
     return Document(lang, title, (Items(tuple(Item(d) for d in details), bullets=False), table))
 
 

@@ -42,7 +42,7 @@ from facilitator.domain import (
     SessionKind,
     Structure,
 )
-from facilitator.i18n import language, t
+from facilitator.i18n import number, plural, t
 
 MAX_STRUCTURES = 8
 """« Idéalement 8 structures maximum »."""
@@ -163,19 +163,9 @@ def programme_span(cohort: Cohort, sessions: Iterable[Session]) -> ProgrammeSpan
 # --- wording helpers ----------------------------------------------------------------
 
 
-def _number(value: float) -> str:
-    """A count of days as people write it: ``10``, ``9,5``, ``6,25`` (``9.5`` in English)."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", t("rules.decimal_separator"))
-
-
 def _quantity(unit: str, value: float) -> str:
-    """``value`` with its unit, singular or plural as the language wants.
-
-    French keeps the singular below 2 (« 0 jour », « 1,5 jour »); English only for 1.
-    """
-    singular = value < 2 if language() == "fr" else value == 1
-    return t(f"rules.unit.{unit}.{'one' if singular else 'other'}", count=_number(value))
+    """``value`` with its unit, singular or plural as the language wants."""
+    return plural(f"rules.unit.{unit}", value, count=number(value))
 
 
 def _date(day: dt.date) -> str:

@@ -7,6 +7,7 @@ of another facilitator's change; screens keep the newest view and redraw from it
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,8 +24,21 @@ from facilitator.domain import (
     SessionKind,
     Structure,
 )
+from facilitator.i18n import t
 from facilitator.store import CohortStore
 from facilitator.workspace import fold
+
+
+def session_title(
+    session: Session, structure_names: Mapping[str, str], lang: str | None = None
+) -> str:
+    """« 2nde session collective — L'évolution », or « Bilan individuel — <structure> »:
+    several bilans share a kind, so a bilan is named by its structure."""
+    name = t(f"domain.sessionkind.{session.kind.value}", lang)
+    structure = structure_names.get(session.structure_id or "")
+    if structure:
+        return t("domain.session_of", lang, session=name, structure=structure)
+    return name
 
 
 def session_sort_key(session: Session) -> tuple[int, dt.date, str]:
@@ -105,3 +119,6 @@ class CohortView:
 
     def structure_names(self) -> dict[str, str]:
         return {s.id: s.name for s in self.structures}
+
+    def session_title(self, session: Session, lang: str | None = None) -> str:
+        return session_title(session, self.structure_names(), lang)

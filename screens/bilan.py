@@ -35,13 +35,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator.domain import FEEDBACK_QUESTIONS, BilanReview
-from facilitator.i18n import language, t
-from facilitator.programme import humanize_day
+from facilitator.i18n import language, plural, t
+from facilitator.programme import day_words, humanize_day, today_in
 from facilitator.thread import Thread, peer_pairs, shared_themes, thread
 from facilitator.view import CohortView
 from facilitator.workspace import fold
 from screens.base import AreaBar, AreaScreen, WriteGuard
-from screens.dashboard import day_words, plural, today_in
 from screens.widgets.bilan_form import review_changes, review_form, review_values, write_review
 from screens.widgets.mirror_view import Mirror, MirrorView, by_name
 from screens.widgets.thread_view import ThreadView

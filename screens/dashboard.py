@@ -16,15 +16,12 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar
 
-import arrow
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalGroup, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.events import Resize
-from textual.layout import Layout
-from textual.layouts.grid import GridLayout
 from textual.widgets import Static
 
 from facilitator.domain import (
@@ -34,13 +31,20 @@ from facilitator.domain import (
     TaskStatus,
     label,
 )
-from facilitator.i18n import language, t
-from facilitator.programme import format_day, humanize_day, participant_time_warnings
+from facilitator.i18n import language, plural, t
+from facilitator.programme import (
+    day_words,
+    format_day,
+    humanize_day,
+    participant_time_warnings,
+    today_in,
+)
 from facilitator.rules import Finding, Severity, findings
-from facilitator.view import CohortView
+from facilitator.view import CohortView, session_title
 from facilitator.workspace import fold
 from screens.base import AreaScreen
 from screens.widgets.findings import FindingList
+from screens.widgets.panels import PanelRow
 from screens.widgets.tasks import TaskList, TaskRow, TaskSection
 from screens.widgets.timeline import Stage, Timeline, TimelineEntry
 
@@ -251,54 +255,12 @@ def summarize(view: CohortView, today: dt.date) -> DashboardState:
     )
 
 
-def today_in(now: arrow.Arrow, timezone: str) -> dt.date:
-    """The day it is where the sessions take place; UTC if the cohort's zone is unknown.
-
-    A dashboard opened at 00:30 in Paris must already say « demain » for tomorrow's
-    session, though it is still yesterday in UTC.
-    """
-    try:
-        return now.to(timezone).date()
-    except (arrow.parser.ParserError, ValueError):
-        return now.to("utc").date()
-
-
 # --- in words -----------------------------------------------------------------------------
-
-DayStyle = Literal["long", "short"]
-
-
-def day_words(day: dt.date, style: DayStyle, lang: str | None = None) -> str:
-    """« mardi 8 décembre » (long) or « 8 décembre » (short): dates close enough to need no year.
-
-    ``programme.format_day`` always writes the year, which the calendar keeps; the
-    next-step line and the bilans' range must stay short, and their humanized
-    distance (« dans 12 jours ») already places them.
-    """
-    lang = lang or language()
-    key = f"dashboard.day.{style}.{'first' if day.day == 1 else 'other'}"
-    return str(arrow.Arrow(day.year, day.month, day.day).format(t(key, lang), locale=lang))
-
-
-def plural(key: str, count: int, lang: str | None = None, **values: object) -> str:
-    """``key.one`` or ``key.other`` for ``count``: French keeps the singular for 0 and 1."""
-    lang = lang or language()
-    singular = count < 2 if lang == "fr" else count == 1
-    return t(f"{key}.{'one' if singular else 'other'}", lang, count=count, **values)
 
 
 def _kind(kind: SessionKind, lang: str | None = None) -> str:
     """The session kind's name (``domain.label``), in ``lang`` when given."""
     return label(kind) if lang is None else t(f"domain.sessionkind.{kind.value}", lang)
-
-
-def session_title(session: Session, names: Mapping[str, str], lang: str | None = None) -> str:
-    """« 2nde session collective — L'évolution », or « Bilan individuel — <structure> »."""
-    name = _kind(session.kind, lang)
-    structure = names.get(session.structure_id or "")
-    if session.kind == SessionKind.BILAN and structure:
-        return t("dashboard.session_of", lang, session=name, structure=structure)
-    return name
 
 
 def next_step_line(
@@ -514,18 +476,6 @@ class DashboardScroll(VerticalScroll, inherit_bindings=False):
         Binding("home", "scroll_home", t("dashboard.key.home"), show=False),
         Binding("end", "scroll_end", t("dashboard.key.end"), show=False),
     ]
-
-
-class PanelRow(VerticalGroup):
-    """Panels stacked, or side by side when the CSS gives it a grid: then they end level.
-
-    A grid row is as tall as its tallest panel; stretching the others to it keeps their
-    bottom borders on one line instead of a ragged edge above the next panel.
-    """
-
-    def pre_layout(self, layout: Layout) -> None:
-        if isinstance(layout, GridLayout):
-            layout.stretch_height = True
 
 
 class DashboardScreen(AreaScreen):

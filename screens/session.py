@@ -27,7 +27,6 @@ from facilitator.clock import (
     ClockState,
     Status,
     allowed_actions,
-    clock_state,
     make_event,
     replan,
 )
@@ -44,6 +43,7 @@ from facilitator.domain import (
     label,
 )
 from facilitator.i18n import t
+from facilitator.live import live_session
 from facilitator.programme import SessionPlan, format_day, session_plan
 from facilitator.store import Op
 from facilitator.view import CohortView
@@ -72,24 +72,8 @@ DEFAULT_KIND = {
 }
 
 
-def session_name(session: Session, view: CohortView) -> str:
-    structure = view.structure(session.structure_id)
-    name = label(session.kind)
-    return f"{name} — {structure.name}" if structure else name
-
-
-def planned_start(session: Session, plan: SessionPlan, now: arrow.Arrow) -> arrow.Arrow | None:
-    """When the session was planned to start, if it is run on its planned day.
-
-    Run on another day (postponed, or rehearsed), ahead or behind is measured
-    against its own start instead of a date that no longer means anything.
-    """
-    if session.date is None or session.date != now.date():
-        return None
-    return now.replace(hour=plan.start.hour, minute=plan.start.minute, second=0, microsecond=0)
-
-
 class SessionScreen(WriteGuard, Screen[None]):
+    AUTO_FOCUS = "NoteFeed"  # a space pressed at once starts the clock, not a blank note
     WRITE_ACTIONS = frozenset(
         ["capture", "clock", "delete_note", "edit_note", "extend", "replan", "toggle_clock", "undo"]
     )
@@ -113,6 +97,7 @@ class SessionScreen(WriteGuard, Screen[None]):
         Binding("a", "attendance", t("attendance.key.open")),
         Binding("m", "synthesis", t("synthesis.key.open")),
         Binding("t", "tasks", t("intersession.key.open")),
+        Binding("v", "project", t("projector.key.open"), show=False),
     ]
     DEFAULT_CSS = """
     SessionScreen #session-title {
@@ -185,7 +170,7 @@ class SessionScreen(WriteGuard, Screen[None]):
         if view is None or view.session(self.session_id) is None:
             return
         session = self.session
-        title = session_name(session, view)
+        title = view.session_title(session)
         when = format_day(session.date) if session.date else ""
         self.query_one("#session-title", Static).update(
             " · ".join(p for p in (title, when, session.place) if p)
@@ -211,11 +196,7 @@ class SessionScreen(WriteGuard, Screen[None]):
         self.query_one(NoteFeed).show(notes, view)
 
     def compute(self, now: arrow.Arrow | None = None) -> ClockState:
-        plan = self.plan
-        local = (now or self.facilitator.now()).to(self.view.cohort.timezone)
-        return clock_state(
-            plan.items, self.events(), local, planned_start=planned_start(self.session, plan, local)
-        )
+        return live_session(self.view, self.session, now or self.facilitator.now()).state
 
     def tick(self) -> None:
         """Once a second: only the clock panel repaints, the agenda when it changed."""
@@ -359,6 +340,12 @@ class SessionScreen(WriteGuard, Screen[None]):
             ReplanScreen(plan.items, proposal, self.view.structure_names()), answered
         )
 
+    def action_project(self) -> None:
+        """The projector view over this screen, for a screen the group sees; Escape returns."""
+        from screens.projector import ProjectorScreen
+
+        self.app.push_screen(ProjectorScreen(self.session_id))
+
     def action_toggle_bell(self) -> None:
         self.bell = not self.bell
         self.notify(t("session.bell.on" if self.bell else "session.bell.off"), timeout=2)
@@ -380,7 +367,9 @@ class SessionScreen(WriteGuard, Screen[None]):
     # --- capture ------------------------------------------------------------------------
 
     def action_capture(self) -> None:
-        self.query_one(CaptureLine).input.focus()
+        # At once, not after the keys already queued: text typed right after « c »
+        # (a paste, a laggy SSH link) must land in the line, not on the screen's keys.
+        self.set_focus(self.query_one(CaptureLine).input)
 
     def action_leave(self) -> None:
         if isinstance(self.focused, Input):

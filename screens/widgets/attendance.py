@@ -364,10 +364,8 @@ class AttendanceScreen(WriteGuard, ModalScreen[None]):
         session = view.session(self.session_id) if view is not None else None
         if view is None or session is None:
             return
-        from screens.session import session_name
-
         self.query_one("#attendance-title", Static).update(
-            t("attendance.title", session=session_name(session, view))
+            t("attendance.title", session=view.session_title(session))
         )
         rolls = self.rolls()
         self.query_one("#attendance-summary", Static).update(summary_text(rolls))

@@ -33,7 +33,7 @@ class Field:
     required: bool = False
     choices: Sequence[tuple[str, str]] = ()  # (label, value)
     placeholder: str = ""
-    check: Callable[[Any], None] | None = None  # extra rule, raises InvalidInput
+    check: Callable[[Any], object] | None = None  # extra rule, raises InvalidInput
     # (other field's name, function of its value): while the person has not changed this
     # field, it follows the other one (a new participant's governance box follows the role).
     default_from: tuple[str, Callable[[Any], Any]] | None = None

@@ -21,10 +21,9 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from facilitator.domain import Lever, Note, label
-from facilitator.i18n import t
+from facilitator.i18n import plural, t
 from facilitator.thread import LEVERS, SharedTheme, theme_words
 from facilitator.workspace import fold
-from screens.dashboard import plural
 from screens.widgets.bullet import Bullet
 from screens.widgets.thread_view import lever_name
 

@@ -393,10 +393,8 @@ class SynthesisScreen(ModalScreen[None]):
         session = self.session
         if view is None or session is None:
             return
-        from screens.session import session_name
-
         self.query_one("#synthesis-title", Static).update(
-            t("synthesis.title", session=session_name(session, view))
+            t("synthesis.title", session=view.session_title(session))
         )
         notes = session_notes(view, session.id)
         if session.kind == SessionKind.STATE_OF_PLAY:

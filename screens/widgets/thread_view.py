@@ -40,11 +40,11 @@ from facilitator.domain import (
     TaskStatus,
     label,
 )
-from facilitator.i18n import t
-from facilitator.programme import format_day, humanize_day
+from facilitator.i18n import plural, t
+from facilitator.programme import day_words, format_day, humanize_day
 from facilitator.thread import BeforeAfter, SessionAttendance, Thread
-from screens.dashboard import PanelRow, day_words, plural
 from screens.widgets.bullet import Bullet
+from screens.widgets.panels import PanelRow
 
 HELD, COMING = "✓", "○"
 GOVERNANCE_IN, GOVERNANCE_OUT = "◆", "◇"
