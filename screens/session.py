@@ -189,7 +189,7 @@ class SessionScreen(WriteGuard, Screen[None]):
             n for n in view.notes if n.session_id == self.session_id and self.note_filter.accepts(n)
         ]
         described = self.note_filter.describe(view)
-        title = t("session.feed.title", count=len(notes))
+        title = t("session.feed.title", count=len(notes)) if notes else t("session.feed.empty")
         if described:
             title = t("session.feed.filtered", title=title, filter=described)
         self.query_one("#feed-title", Static).update(title)

@@ -114,8 +114,8 @@ def test_open_a_session_start_capture_and_quit(
     assert not any(v.startswith((b"COLORTERM=", b"FACILITATOR_DATA=")) for v in environ)
     app.wait_for(f"3 {t('tui.area.sessions')}")
     app.press("3")
-    app.wait_for(t("sessions.title"), label(SessionKind.STATE_OF_PLAY))
-    app.press("Down")  # the intro first, then the état des lieux
+    app.wait_for(t("sessions.col.length"), t("sessions.short.etat-des-lieux"))
+    app.press("Up")  # the cursor starts on the next session, the évolution in the demo
     app.press("Enter")
     ready(app)
     start_clock(app)
