@@ -18,7 +18,6 @@ import arrow
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.events import Resize
 from textual.reactive import var
 from textual.screen import Screen
 
@@ -32,17 +31,16 @@ from screens.bilan import BilanScreen
 from screens.board import BoardScreen
 from screens.cohorts import CohortListScreen
 from screens.dashboard import DashboardScreen
-from screens.help import HelpScreen, TooSmallScreen
+from screens.help import HelpScreen, SizeGuard, key_label
 from screens.sessions import SessionsScreen
 
-MIN_WIDTH, MIN_HEIGHT = 80, 24
 POLL_SECONDS = 1.0
 
 # The cohort areas, in the order of their keys 1 to 4.
 AREAS = ("dashboard", "board", "sessions", "bilan")
 
 
-class FacilitatorApp(App[None]):
+class FacilitatorApp(SizeGuard, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "facilitator"
     MODES = {
@@ -245,21 +243,13 @@ class FacilitatorApp(App[None]):
             return
         self.switch_mode(area)
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C: say how to quit, in the person's language (Textual's own says it in English)."""
+        self.notify(t("tui.quit_hint", key=key_label("ctrl+q")))
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
-
-    def on_resize(self, event: Resize) -> None:
-        self.check_size(event.size.width, event.size.height)
-
-    def check_size(self, width: int, height: int) -> None:
-        """Below 80×24 the layout cannot hold: say so plainly instead."""
-        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
-        showing = isinstance(self.screen, TooSmallScreen)
-        if too_small and not showing:
-            self.push_screen(TooSmallScreen(MIN_WIDTH, MIN_HEIGHT))
-        elif not too_small and showing:
-            self.pop_screen()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every action, in the person's language."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import ClassVar, cast
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.events import Resize
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
@@ -68,6 +71,26 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(
                 key_label(active.binding.key if "," in active.binding.key else key), description
             )
+
+
+class SizeGuard:
+    """For an App: below ``MIN_SIZE`` the layout cannot hold, so a plain notice says
+    what size is needed instead; it goes away when the terminal is big enough."""
+
+    MIN_SIZE: ClassVar[tuple[int, int]] = (80, 24)
+
+    def on_resize(self, event: Resize) -> None:
+        self.check_size(event.size.width, event.size.height)
+
+    def check_size(self, width: int, height: int) -> None:
+        app = cast("App[object]", self)
+        min_width, min_height = self.MIN_SIZE
+        too_small = width < min_width or height < min_height
+        showing = isinstance(app.screen, TooSmallScreen)
+        if too_small and not showing:
+            app.push_screen(TooSmallScreen(min_width, min_height))
+        elif not too_small and showing:
+            app.pop_screen()
 
 
 class TooSmallScreen(ModalScreen[None]):

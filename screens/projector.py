@@ -22,7 +22,6 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.events import Resize
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
@@ -36,13 +35,12 @@ from facilitator.live import LiveSession, live_session
 from facilitator.programme import format_day
 from facilitator.store import CohortStore, StoreError
 from facilitator.view import CohortView
-from screens.help import HelpScreen, TooSmallScreen, key_label
+from screens.help import HelpScreen, SizeGuard, key_label
 from screens.widgets.big_clock import BigClock, ProgressLine
 from screens.widgets.clock_panel import urgency
 
 POLL_SECONDS = 1.0
 # Title, digits, caption, next and progress fit in 40×12; below that, say so.
-MIN_WIDTH, MIN_HEIGHT = 40, 12
 # A tick lands just after the second shown changes, so no second is skipped or shown twice.
 TICK_MARGIN = 0.02
 
@@ -273,8 +271,10 @@ class ProjectorHelp(HelpScreen):
 # --- the app -------------------------------------------------------------------------------
 
 
-class ProjectorApp(App[None]):
+class ProjectorApp(SizeGuard, App[None]):
     """A read-only window on one session: it never writes, so it can run beside the live screen."""
+
+    MIN_SIZE = (40, 12)
 
     TITLE = "facilitator"
     ENABLE_COMMAND_PALETTE = False
@@ -340,17 +340,6 @@ class ProjectorApp(App[None]):
     def action_help_quit(self) -> None:
         """Ctrl+C: say how to quit, in the person's language."""
         self.notify(t("projector.quit_hint", key=key_label("ctrl+q,q")))
-
-    def on_resize(self, event: Resize) -> None:
-        self.check_size(event.size.width, event.size.height)
-
-    def check_size(self, width: int, height: int) -> None:
-        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
-        showing = isinstance(self.screen, TooSmallScreen)
-        if too_small and not showing:
-            self.push_screen(TooSmallScreen(MIN_WIDTH, MIN_HEIGHT))
-        elif not too_small and showing:
-            self.pop_screen()
 
 
 def run(path: Path, session_id: str) -> int:
