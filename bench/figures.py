@@ -28,7 +28,7 @@ from cohorts import (
 )
 from floor_app import MARK as FLOOR_MARK
 from report import Figure, median, percentile
-from terminal import BACKSPACE, CTRL_U, ENTER, PtyProgram, Timeout, pump_all, terminal_env
+from terminal import BACKSPACE, ENTER, PtyProgram, Timeout, pump_all, terminal_env
 
 from facilitator.store import JOURNAL_MAX_LINES
 
@@ -381,10 +381,36 @@ class Bench:
                 timed(seconds * 1000)
             program.drain(KEY_GAP_S)
 
-    def session_echo(self, root: Path, seed: int) -> EchoRun:
-        """Keys typed in the capture line with the clock running; and right after Enter."""
+    def typing_run(self, program: PtyProgram, seed: int, rest: float) -> EchoRun:
+        """Lines typed key by key, each ended by Enter and, just after it, one more key."""
         result = EchoRun()
         typist = Typist(seed)
+        for number in range(self.plan.echo_lines):
+            warm = number == 0  # the first line pays for first-time code paths
+            line = typist.line(PRIMED + self.plan.echo_keys)
+            self.type_line(program, line, (lambda _: None) if warm else result.typing.append)
+            program.send(ENTER)  # the line is emptied (and, in facilitator, saved)...
+            time.sleep(AFTER_ENTER_S)
+            key = SAVING_KEYS[number % len(SAVING_KEYS)]
+            mark, sent = program.send(key.encode())  # ...while the next key is typed
+            # Alone in the emptied line, the key follows the line's padding; glued
+            # to the line just typed, it went into the note being saved.
+            where, seen = program.wait_for_any(
+                (" " + key, line[-1] + key), since=mark, timeout=ECHO_TIMEOUT_S
+            )
+            if not warm:
+                result.tried += 1
+                if where == " " + key:
+                    result.saving.append((seen - sent) * 1000)
+                else:
+                    result.missed += 1
+            program.drain(KEY_GAP_S)
+            program.send(BACKSPACE)
+            program.drain(rest)
+        return result
+
+    def session_echo(self, root: Path, seed: int) -> EchoRun:
+        """The capture line with the clock running; each line is saved as a note."""
         with self.session(root) as program:
             program.wait_for(self.mark)
             program.drain(0.5)
@@ -392,42 +418,14 @@ class Bench:
             program.drain(CLOCK_SETTLE_S)
             program.send(b"c")  # the cursor goes into the capture line
             program.drain(0.5)
-            for number in range(self.plan.echo_lines):
-                warm = number == 0  # the first line pays for first-time code paths
-                line = typist.line(PRIMED + self.plan.echo_keys)
-                self.type_line(program, line, (lambda _: None) if warm else result.typing.append)
-                program.send(ENTER)  # the note is saved in a worker...
-                time.sleep(AFTER_ENTER_S)
-                key = SAVING_KEYS[number % len(SAVING_KEYS)]
-                mark, sent = program.send(key.encode())  # ...while the next key is typed
-                # Alone in the emptied line, the key follows the line's padding; glued
-                # to the line just typed, it went into the note being saved.
-                where, seen = program.wait_for_any(
-                    (" " + key, line[-1] + key), since=mark, timeout=ECHO_TIMEOUT_S
-                )
-                if not warm:
-                    result.tried += 1
-                    if where == " " + key:
-                        result.saving.append((seen - sent) * 1000)
-                    else:
-                        result.missed += 1
-                program.drain(KEY_GAP_S)
-                program.send(BACKSPACE)
-                program.drain(1.0)  # the save ends, the feed shows the note
-        return result
+            return self.typing_run(program, seed, rest=1.0)  # the save ends, the feed follows
 
-    def floor_echo(self, seed: int) -> list[float]:
-        typing: list[float] = []
-        typist = Typist(seed)
+    def floor_echo(self, seed: int) -> EchoRun:
+        """A bare Input that empties itself on Enter, as the capture line does."""
         with self.floor("input") as program:
             program.wait_for(FLOOR_MARK)
             program.drain(0.5)
-            for number in range(self.plan.echo_lines):
-                line = typist.line(PRIMED + self.plan.echo_keys)
-                self.type_line(program, line, (lambda _: None) if number == 0 else typing.append)
-                program.send(CTRL_U)
-                program.drain(0.3)
-        return typing
+            return self.typing_run(program, seed, rest=0.3)
 
     def echo(self) -> list[Figure]:
         names = ("key to echo, capture line, clock running", "key to echo while a note is saved")
@@ -436,24 +434,23 @@ class Bench:
             for name in names
             for stat, limit in (("median", 8.0), ("p90", 16.0))
         ]
-        floor_median: list[float] = []
-        floor_p90: list[float] = []
         for run in range(1, self.plan.echo_runs + 1):
             log(f"key to echo {run}/{self.plan.echo_runs}")
-            with self.attempt("key to echo (floor)"):
-                samples = self.floor_echo(run)
-                floor_median.append(median(samples))
-                floor_p90.append(percentile(samples, 0.9))
-            with self.attempt("key to echo"):
-                result = self.session_echo(self.fresh_demo(), run)
-                for offset, samples in ((0, result.typing), (2, result.saving)):
-                    if samples:
-                        figures[offset].values.append(median(samples))
-                        figures[offset + 1].values.append(percentile(samples, 0.9))
-                if result.missed:
-                    log(f"{result.missed} of {result.tried} keys typed after Enter went astray")
-        for index, figure in enumerate(figures):
-            figure.floor = floor_median if index % 2 == 0 else floor_p90
+            for which in ("floor", "app"):
+                with self.attempt(f"key to echo ({which})"):
+                    if which == "floor":
+                        result = self.floor_echo(run)
+                    else:
+                        result = self.session_echo(self.fresh_demo(), run)
+                    if result.missed:
+                        log(f"{which}: {result.missed} of {result.tried} keys after Enter astray")
+                    for offset, samples in ((0, result.typing), (2, result.saving)):
+                        if samples:
+                            for figure, value in (
+                                (figures[offset], median(samples)),
+                                (figures[offset + 1], percentile(samples, 0.9)),
+                            ):
+                                (figure.floor if which == "floor" else figure.values).append(value)
         return figures
 
     # --- terminal output --------------------------------------------------------------------------

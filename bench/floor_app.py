@@ -7,7 +7,8 @@ a bare Input's echo and a one-line clock are what facilitator cannot go below.
 Modes (first argument):
 
 - ``label``: paints one label and idles (cold start and memory);
-- ``input``: one focused Input under the label (key-to-echo);
+- ``input``: one focused Input under the label, emptied on Enter as the capture line is
+  (key-to-echo, and the key typed just after Enter);
 - ``clock``: the label shows a ticking ``MM:SS`` once a second, repainting that line
   only (terminal output per second).
 """
@@ -47,6 +48,9 @@ class FloorApp(App[None]):
             self.query_one(Input).focus()
         elif self.mode == "clock":
             self.set_interval(1.0, self.tick)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.input.value = ""
 
     def tick(self) -> None:
         elapsed = int(time.monotonic() - self.started)

@@ -33,7 +33,6 @@ ESCAPES = re.compile(
 )
 
 CTRL_Q = b"\x11"
-CTRL_U = b"\x15"
 ENTER = b"\r"
 BACKSPACE = b"\x7f"
 
