@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.domain import SessionKind, label
+from facilitator.domain import Note, SessionKind, label
 from facilitator.i18n import t
+from facilitator.workspace import Workspace
 from tests.conftest import run_cli
 from tests.e2e_helpers import Terminal, Tmux, message_pattern, program, tmux_server
 
@@ -78,6 +79,24 @@ def capture(term: Terminal, line: str) -> str:
     term.wait_for(line)
     term.press("Enter")
     return term.wait_for(t("session.note.saved"), lambda s: re.search(REMAINING, s))
+
+
+def test_letters_typed_with_enter_go_to_the_next_note(tmux: Tmux, demo: Path) -> None:
+    """Over SSH, Enter and the next letters often arrive in one read: the letters
+    belong to the next note, not to the one being saved."""
+    live = tmux.terminal(program(demo, "session", "etat-des-lieux"))
+    ready(live)
+    live.press("c")
+    live.wait_for(t("capture.key.leave"))
+    live.type("constat: @jardins premiere note")
+    live.wait_for("premiere note")
+    live.press("Enter", "X", "Y", "Z")  # one send-keys: one write to the terminal
+    live.wait_for(t("session.note.saved"))
+    live.press("C-q")
+    assert live.wait_exit() == 0
+    texts = [n.text for n in Workspace(demo).find(None).records(Note)]
+    assert "premiere note" in texts
+    assert not any("XYZ" in text for text in texts)
 
 
 # --- issue 5: a crash loses neither the note nor the clock -------------------------------

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -47,6 +48,25 @@ class MarkerSuggester(Suggester):
         return value + best[len(typed) :] + " "
 
 
+class CaptureInput(Input):
+    """The line itself. Enter is taken here, in the line's own turn, before the keys
+    typed after it: a binding would bubble to the app first while those keys were
+    already typed in, and over SSH Enter and the next letters often arrive together.
+    Those letters belong to the next note, not to the one being saved."""
+
+    def __init__(self, owner: CaptureLine, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.owner = owner
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.owner.submit(self.value)
+            return
+        await super()._on_key(event)
+
+
 class CaptureLine(Vertical):
     BINDINGS = [
         Binding("escape", "screen.leave", t("capture.key.leave")),
@@ -71,8 +91,11 @@ class CaptureLine(Vertical):
         self.default_kind = NoteKind.CONSTAT
 
     def compose(self) -> ComposeResult:
-        line = Input(
-            placeholder=t("capture.placeholder"), id="capture", suggester=MarkerSuggester(self)
+        line = CaptureInput(
+            self,
+            placeholder=t("capture.placeholder"),
+            id="capture",
+            suggester=MarkerSuggester(self),
         )
         line.cursor_blink = False
         yield line
@@ -108,10 +131,8 @@ class CaptureLine(Vertical):
             line.value = line.value[:start] + candidates[0] + " "
             line.cursor_position = len(line.value)
 
-    @on(Input.Submitted, "#capture")
-    def submit(self, event: Input.Submitted) -> None:
-        event.stop()
-        line = event.value
+    def submit(self, line: str) -> None:
+        """Read the line: a good one is cleared at once and handed on; a bad one stays."""
         if not line.strip():
             return
         try:
