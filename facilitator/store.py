@@ -276,7 +276,9 @@ class CohortStore:
         self._housekept = False
         self._backed_up = False
         self.version = 0  # bumped whenever the in-memory state changes
-        self._decoded: dict[str, list[Any]] = {}  # table -> records decoded since its last change
+        # table -> (record type, id -> record): decoded once, then kept up to date
+        # op by op, so a write among 10,000 notes decodes one note, not all of them.
+        self._decoded: dict[str, tuple[type[Record], dict[str, Record]]] = {}
 
     # --- creating ---------------------------------------------------------------
 
@@ -331,11 +333,12 @@ class CohortStore:
         with self._thread_lock:
             if not self._meta:
                 self.refresh()
-            decoded = self._decoded.get(cls.TABLE)
-            if decoded is None:
-                decoded = [cls.from_doc(doc) for doc in self._tables.get(cls.TABLE, {}).values()]
-                self._decoded[cls.TABLE] = decoded
-            return list(decoded)
+            cached = self._decoded.get(cls.TABLE)
+            if cached is None or cached[0] is not cls:
+                docs = self._tables.get(cls.TABLE, {})
+                cached = (cls, {key: cls.from_doc(doc) for key, doc in docs.items()})
+                self._decoded[cls.TABLE] = cached
+            return list(cached[1].values())  # type: ignore[arg-type]
 
     def get(self, cls: type[R], record_id: str) -> R | None:
         with self._thread_lock:
@@ -383,7 +386,7 @@ class CohortStore:
             except OSError as error:
                 raise WriteFailed(self.journal_path, error) from error
             apply_ops(self._tables, ops)
-            self._changed(op["t"] for op in ops)
+            self._changed(ops)
             if (
                 self._needs_compaction
                 or self._journal_lines >= JOURNAL_MAX_LINES
@@ -501,14 +504,24 @@ class CohortStore:
         self._journal_key, self._journal_pos, self._journal_lines = None, 0, 0
         self._changed(None)
 
-    def _changed(self, tables: Iterable[str] | None) -> None:
-        """Note a change of the state: drop the decoded records of those tables (all if None)."""
+    def _changed(self, ops: Iterable[Op] | None) -> None:
+        """Note a change of the state: bring the decoded records up to date with
+        ``ops`` (already applied to the tables), or drop them all (None)."""
         self.version += 1
-        if tables is None:
+        if ops is None:
             self._decoded.clear()
-        else:
-            for table in set(tables):
-                self._decoded.pop(table, None)
+            return
+        for op in ops:
+            cached = self._decoded.get(op["t"])
+            if cached is None:
+                continue
+            cls, records = cached
+            key = op["d"]["id"] if op["o"] == "put" else op["i"]
+            doc = self._tables.get(op["t"], {}).get(key)
+            if doc is None:
+                records.pop(key, None)
+            else:
+                records[key] = cls.from_doc(doc)
 
     def _read_journal(self) -> None:
         try:
@@ -534,7 +547,7 @@ class CohortStore:
         lines = tail.split(b"\n")
         complete, torn = lines[:-1], lines[-1]
         generation = self.generation
-        changed: set[str] = set()
+        changed: list[Op] = []
         for index, line in enumerate(complete):
             entry = decode_line(line)
             if entry is None:
@@ -551,7 +564,7 @@ class CohortStore:
                 self._journal_needs_trim = True
                 continue
             apply_ops(self._tables, entry["ops"])
-            changed.update(op["t"] for op in entry["ops"])
+            changed.extend(entry["ops"])
         if torn:
             self._journal_needs_trim = True
         if changed:

@@ -389,3 +389,23 @@ def test_a_looser_existing_file_is_tightened_when_opened(small_cohort: CohortSto
     for path in (small_cohort.path, small_cohort.journal_path):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(small_cohort.path.parent.stat().st_mode) == 0o700
+
+
+def test_decoded_records_follow_every_write_here_and_elsewhere(small_cohort: CohortStore) -> None:
+    """Records are decoded once and then updated op by op: they must always equal a
+    fresh read, whoever wrote."""
+    here, elsewhere = small_cohort, CohortStore(small_cohort.path)
+    notes = [Note(text=f"n{n}") for n in range(6)]
+    here.put(*notes[:3])
+    assert len(here.records(Note)) == 3  # decoded now; from here on, kept up to date
+    elsewhere.put(*notes[3:])
+    here.patch(Note, notes[0].id, {"text": "modifiée ici"})
+    elsewhere.patch(Note, notes[4].id, {"text": "modifiée ailleurs"})
+    elsewhere.delete(Note, notes[1].id)
+    here.delete(Note, notes[5].id)
+    here.refresh()
+    fresh = CohortStore(small_cohort.path)
+    assert sorted((n.id, n.text) for n in here.records(Note)) == sorted(
+        (n.id, n.text) for n in fresh.records(Note)
+    )
+    assert {n.text for n in here.records(Note)} == {"modifiée ici", "n2", "n3", "modifiée ailleurs"}
