@@ -10,6 +10,7 @@ that is once the write is fsynced.
 from __future__ import annotations
 
 import getpass
+import importlib
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -27,12 +28,7 @@ from facilitator.presence import HEARTBEAT_SECONDS, PresenceBoard, Visitor
 from facilitator.store import CohortStore, StoreError
 from facilitator.view import CohortView
 from facilitator.workspace import Workspace
-from screens.bilan import BilanScreen
-from screens.board import BoardScreen
-from screens.cohorts import CohortListScreen
-from screens.dashboard import DashboardScreen
 from screens.help import HelpScreen, SizeGuard, key_label
-from screens.sessions import SessionsScreen
 
 POLL_SECONDS = 1.0
 
@@ -40,15 +36,26 @@ POLL_SECONDS = 1.0
 AREAS = ("dashboard", "board", "sessions", "bilan")
 
 
+def _lazy(module: str, name: str) -> Callable[[], Screen[object]]:
+    """An area's screen, imported the first time it is shown: a facilitator who
+    opens a session straight away does not wait for the board and the bilans."""
+
+    def make() -> Screen[object]:
+        screen: Screen[object] = getattr(importlib.import_module(module), name)()
+        return screen
+
+    return make
+
+
 class FacilitatorApp(SizeGuard, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "facilitator"
     MODES = {
-        "cohorts": CohortListScreen,
-        "dashboard": DashboardScreen,
-        "board": BoardScreen,
-        "sessions": SessionsScreen,
-        "bilan": BilanScreen,
+        "cohorts": _lazy("screens.cohorts", "CohortListScreen"),
+        "dashboard": _lazy("screens.dashboard", "DashboardScreen"),
+        "board": _lazy("screens.board", "BoardScreen"),
+        "sessions": _lazy("screens.sessions", "SessionsScreen"),
+        "bilan": _lazy("screens.bilan", "BilanScreen"),
     }
     BINDINGS = [
         Binding("ctrl+q", "quit", t("tui.key.quit"), priority=True),
@@ -94,15 +101,16 @@ class FacilitatorApp(SizeGuard, App[None]):
         if path is None:
             self.switch_mode("cohorts")
         else:
-            self.open_cohort(path)
+            # Straight into a session: its area underneath, where Escape leads.
+            self.open_cohort(path, "sessions" if self._initial_session else "dashboard")
             if self._initial_session is not None and self.store is not None:
                 self.open_session(self._initial_session)
         if self._poll:
             self.set_interval(POLL_SECONDS, self.poll_store)
         self.check_size(self.size.width, self.size.height)
 
-    def open_cohort(self, path: Path) -> None:
-        """Load a cohort and show its dashboard (called from the cohort list too)."""
+    def open_cohort(self, path: Path, area: str = "dashboard") -> None:
+        """Load a cohort and show one of its areas (called from the cohort list too)."""
         self.store = self.workspace.open(path)
         try:
             self.view = CohortView.load(self.store)
@@ -113,7 +121,7 @@ class FacilitatorApp(SizeGuard, App[None]):
             return
         self._arrive(self.store)
         self._show_subtitle()
-        self.switch_mode("dashboard")
+        self.switch_mode(area)
 
     def _arrive(self, store: CohortStore) -> None:
         """Say this app has the cohort open, and warn once about a network disk."""
