@@ -223,3 +223,33 @@ def test_check_warns_but_passes_on_a_healthy_workspace(
     done = run_cli("check", data=workspace.root)
     assert done.returncode == 0
     assert "Attention" not in done.stdout  # a local disk here
+
+
+def test_nothing_is_written_outside_the_workspace(tmp_path: Path) -> None:
+    """Personal data stays in the private workspace: no temporary file in /tmp."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {"TMPDIR": str(scratch), "HOME": str(tmp_path / "home")}
+    data = tmp_path / "data"
+    for args in (
+        ["demo", "--no-open"],
+        ["capture", "constat: @jardins #rh une note"],
+        ["export", "notes", "--format", "json", "-o", str(tmp_path / "notes.json")],
+        [
+            "export",
+            "bilan",
+            "--structure",
+            "jardins",
+            "--format",
+            "docx",
+            "-o",
+            str(tmp_path / "b.docx"),
+        ],
+        ["review", "--structure", "jardins"],
+        ["forget", "--participant", "nadia"],
+        ["check"],
+    ):
+        done = run_cli(*args, data=data, env=env)
+        assert done.returncode == 0, (args, done.stderr)
+    assert list(scratch.iterdir()) == []
+    assert not (tmp_path / "home").exists()
