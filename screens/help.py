@@ -18,21 +18,36 @@ def key_label(key: str) -> str:
     """A key as people read it: ``ctrl+q`` -> ``Ctrl+Q``, ``question_mark`` -> ``?``."""
     names = {
         "question_mark": "?",
+        "plus": "+",
+        "equals_sign": "=",
         "space": t("tui.keyname.space"),
         "escape": t("tui.keyname.escape"),
         "enter": t("tui.keyname.enter"),
         "delete": t("tui.keyname.delete"),
     }
-    return "/".join(
-        names.get(k, k.replace("ctrl+", "Ctrl+").upper() if len(k) > 1 else k)
-        for k in key.split(",")
-    )
+
+    def one(k: str) -> str:
+        if k in names:
+            return names[k]
+        if k.startswith("ctrl+"):
+            return "Ctrl+" + one(k.removeprefix("ctrl+")).upper()
+        return k.upper() if len(k) > 1 else k
+
+    return "/".join(one(k) for k in key.split(","))
 
 
-def is_ours(node: object) -> bool:
-    """Keys of the app's own screens and widgets; Textual's built-in ones (table
-    cursor moves, copy) speak English and are not what a facilitator looks for."""
-    return type(node).__module__.split(".")[0] == "screens"
+def is_ours(node: object, binding: Binding) -> bool:
+    """Keys the app declares itself; Textual's built-in ones (cursor moves, copy,
+    focus) speak English and are not what a facilitator looks for."""
+    for cls in type(node).__mro__:
+        for declared in cls.__dict__.get("BINDINGS", ()):
+            if (
+                isinstance(declared, Binding)
+                and declared.action == binding.action
+                and binding.key in declared.key.split(",")
+            ):
+                return cls.__module__.split(".")[0] == "screens"
+    return False
 
 
 class HelpScreen(ModalScreen[None]):
@@ -65,7 +80,7 @@ class HelpScreen(ModalScreen[None]):
         seen: set[str] = set()
         for key, active in self.under.active_bindings.items():
             description = active.binding.description
-            if not description or description in seen or not is_ours(active.node):
+            if not description or description in seen or not is_ours(active.node, active.binding):
                 continue
             seen.add(description)
             table.add_row(
