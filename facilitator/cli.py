@@ -641,7 +641,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     shared machine can reach it: serve from your own laptop.
     """
     import ipaddress
-    import shlex
 
     host = args.host.strip()
     try:
@@ -650,23 +649,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         loopback = False
     if not loopback:
         raise Fail(t("cli.error.serve_loopback", host=host))
-    try:
-        from textual_serve.server import Server
-    except ImportError:
-        raise Fail(t("cli.error.serve_missing"), EXIT_PROBLEM) from None
-    command = [
-        sys.executable,
-        "-m",
-        "facilitator",
-        "--data",
-        str(data_dir(args.data)),
-        "--lang",
-        language(),
-    ]
-    if args.read_only:
-        command.append("--read-only")
-    _err(t("cli.serve.listening", url=f"http://{host}:{args.port}"))
-    Server(shlex.join(command), host=host, port=args.port).serve()
+    command = [sys.executable, "-m", "facilitator", "--data", str(data_dir(args.data))]
+    command += ["--lang", language(), *(["--read-only"] if args.read_only else [])]
+    from screens.serve import serve
+
+    if not serve(command, host, args.port):
+        raise Fail(t("cli.error.serve_missing"), EXIT_PROBLEM)
     return EXIT_OK
 
 
