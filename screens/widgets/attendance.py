@@ -25,11 +25,8 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.cells import cell_len
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.events import Resize
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -46,10 +43,10 @@ from facilitator.i18n import t
 from facilitator.rules import is_governance
 from facilitator.store import CohortStore, Op
 from facilitator.view import CohortView
-from screens.base import WriteGuard
+from screens.widgets.list_dialog import ListDialog
 
 if TYPE_CHECKING:
-    from screens.app import FacilitatorApp
+    pass
 
 MARKS: dict[Presence | None, str] = {
     Presence.PRESENT: "✓",
@@ -279,7 +276,7 @@ class AttendanceList(OptionList):
             screen.redraw(rebuild=True)
 
 
-class AttendanceScreen(WriteGuard, ModalScreen[None]):
+class AttendanceScreen(ListDialog):
     """The sign-in sheet of one session, marked with single keys."""
 
     WRITE_ACTIONS = frozenset(["all_present", "clear", "cycle", "mark"])
@@ -293,25 +290,7 @@ class AttendanceScreen(WriteGuard, ModalScreen[None]):
         Binding("backspace,delete", "clear", t("attendance.key.clear")),
         Binding("t", "all_present", t("attendance.key.all")),
     ]
-    # Below 40 rows the dialog takes the whole height and the list what is left; from 40
-    # rows it shrinks around a short list instead of showing a block of empty lines.
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
-    DEFAULT_CSS = """
-    AttendanceScreen { align: center middle; }
-    AttendanceScreen > Vertical {
-        width: 100; max-width: 100%; height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    AttendanceScreen.-tall > Vertical { height: auto; max-height: 100%; }
-    AttendanceScreen.-tall AttendanceList { height: auto; max-height: 28; }
-    AttendanceScreen #attendance-title {
-        text-style: bold;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    AttendanceScreen #attendance-summary { height: auto; padding-bottom: 1; }
-    AttendanceScreen #attendance-hint { height: auto; border-top: solid $panel-lighten-2; }
-    """
+    PREFIX = "attendance"
 
     def __init__(self, session_id: str) -> None:
         super().__init__()
@@ -319,24 +298,14 @@ class AttendanceScreen(WriteGuard, ModalScreen[None]):
         self.pending: dict[str, _Pending] = {}
         self._ids: tuple[str, ...] = ()
 
-    @property
-    def facilitator(self) -> FacilitatorApp:
-        from screens.app import FacilitatorApp
+    def make_list(self) -> AttendanceList:
+        return AttendanceList(id="attendance-list")
 
-        assert isinstance(self.app, FacilitatorApp)
-        return self.app
+    def hint(self) -> Text:
+        return key_hints()
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("", id="attendance-title")
-            yield Static("", id="attendance-summary")
-            yield AttendanceList(id="attendance-list")
-            yield Static(key_hints(), id="attendance-hint")
-
-    def on_mount(self) -> None:
-        self.watch(self.app, "view", self._view_changed)
+    def ready(self) -> None:
         listing = self.query_one(AttendanceList)
-        listing.focus()
         first = next((i for i, o in enumerate(listing.options) if not o.disabled), None)
         listing.highlighted = first
 

@@ -21,10 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -41,12 +38,12 @@ from facilitator.i18n import t
 from facilitator.programme import format_day
 from facilitator.store import CohortStore, Op
 from facilitator.view import CohortView
-from screens.base import WriteGuard
 from screens.widgets.attendance import expected_structures
 from screens.widgets.form import Field, FormScreen
+from screens.widgets.list_dialog import ListDialog
 
 if TYPE_CHECKING:
-    from screens.app import FacilitatorApp
+    pass
 
 ALL_STRUCTURES = "*"
 """The structure choice that gives the task to every structure of the session."""
@@ -193,7 +190,7 @@ def task_prompt(task: PreparatoryTask, today: dt.date) -> Table:
     return grid
 
 
-class IntersessionScreen(WriteGuard, ModalScreen[None]):
+class IntersessionScreen(ListDialog):
     """The tasks before the next session, per structure; ``n`` adds, space moves one on."""
 
     WRITE_ACTIONS = frozenset(["add", "cycle_status"])
@@ -203,57 +200,23 @@ class IntersessionScreen(WriteGuard, ModalScreen[None]):
         Binding("n,plus", "add", t("intersession.key.add")),
         Binding("space", "cycle_status", t("intersession.key.status")),
     ]
-    # As the attendance sheet: the whole height below 40 rows, around the list above.
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+    PREFIX = "intersession"
     DEFAULT_CSS = """
-    IntersessionScreen { align: center middle; }
-    IntersessionScreen > Vertical {
-        width: 100; max-width: 100%; height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    IntersessionScreen.-tall > Vertical { height: auto; max-height: 100%; }
-    IntersessionScreen.-tall OptionList { height: auto; max-height: 28; }
-    IntersessionScreen #intersession-title {
-        text-style: bold;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    IntersessionScreen #intersession-summary {
-        height: auto;
-        color: $text-muted;
-        padding-bottom: 1;
-    }
-    IntersessionScreen OptionList { height: 1fr; border: none; padding: 0; }
+    IntersessionScreen #intersession-summary { color: $text-muted; }
+    IntersessionScreen OptionList { border: none; padding: 0; }
     IntersessionScreen OptionList:focus { border: none; }
     IntersessionScreen OptionList > .option-list--option-disabled { color: $foreground; }
-    IntersessionScreen #intersession-hint {
-        height: auto;
-        color: $text-muted;
-        border-top: solid $panel-lighten-2;
-    }
     """
 
     def __init__(self, session_id: str) -> None:
         super().__init__()
         self.session_id = session_id
 
-    @property
-    def facilitator(self) -> FacilitatorApp:
-        from screens.app import FacilitatorApp
+    def make_list(self) -> OptionList:
+        return OptionList(id="intersession-tasks")
 
-        assert isinstance(self.app, FacilitatorApp)
-        return self.app
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("", id="intersession-title")
-            yield Static("", id="intersession-summary")
-            yield OptionList(id="intersession-tasks")
-            yield Static(t("intersession.hint"), id="intersession-hint")
-
-    def on_mount(self) -> None:
-        self.watch(self.app, "view", self._view_changed)
-        self.query_one(OptionList).focus()
+    def hint(self) -> str:
+        return t("intersession.hint")
 
     @property
     def before(self) -> SessionKind | None:

@@ -1,0 +1,79 @@
+"""A modal around one list: a title, a summary, the list, the keys to use.
+
+Below 40 rows it takes the whole height and the list what is left; from 40 rows
+it shrinks around a short list instead of showing a block of empty lines. The
+attendance sheet and the intersession work are both built on it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Static
+
+from facilitator.view import CohortView
+from screens.base import WriteGuard
+
+if TYPE_CHECKING:
+    from screens.app import FacilitatorApp
+
+
+class ListDialog(WriteGuard, ModalScreen[None]):
+    """Subclasses give ``PREFIX`` (the ids: ``<prefix>-title``, ``-summary``, ``-hint``),
+    the list widget, the hint, and redraw in ``_view_changed``."""
+
+    PREFIX: ClassVar[str] = "dialog"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+    DEFAULT_CSS = """
+    ListDialog { align: center middle; }
+    ListDialog > Vertical {
+        width: 100; max-width: 100%; height: 100%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    ListDialog.-tall > Vertical { height: auto; max-height: 100%; }
+    ListDialog .dialog-list { height: 1fr; }
+    ListDialog.-tall .dialog-list { height: auto; max-height: 28; }
+    ListDialog .dialog-title { text-style: bold; text-wrap: nowrap; text-overflow: ellipsis; }
+    ListDialog .dialog-summary { height: auto; padding-bottom: 1; }
+    ListDialog .dialog-hint {
+        height: auto; color: $text-muted; border-top: solid $panel-lighten-2;
+    }
+    """
+
+    @property
+    def facilitator(self) -> FacilitatorApp:
+        from screens.app import FacilitatorApp
+
+        assert isinstance(self.app, FacilitatorApp)
+        return self.app
+
+    def make_list(self) -> Widget:
+        raise NotImplementedError
+
+    def hint(self) -> str | Text:
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("", id=f"{self.PREFIX}-title", classes="dialog-title")
+            yield Static("", id=f"{self.PREFIX}-summary", classes="dialog-summary")
+            yield self.make_list().add_class("dialog-list")
+            yield Static(self.hint(), id=f"{self.PREFIX}-hint", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        # Subclasses use ready(), not on_mount: Textual calls every class's on_mount,
+        # a subclass's before this one, when the list is still empty.
+        self.watch(self.app, "view", self._view_changed)
+        self.query_one(".dialog-list").focus()
+        self.ready()
+
+    def ready(self) -> None:
+        """Once the list is filled and focused."""
+
+    def _view_changed(self, view: CohortView | None) -> None:
+        raise NotImplementedError
