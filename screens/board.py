@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -466,8 +466,18 @@ class BoardScreen(AreaScreen):
         self.app.push_screen(FormScreen(title, fields, values), edited)
 
     def _delete_structure(self, structure_id: str) -> None:
+        self._confirm_removal(structure_removal, structure_id, structure=True)
+
+    def _confirm_removal(
+        self,
+        plan: Callable[[CohortView, str], Removal | None],
+        record_id: str,
+        *,
+        structure: bool,
+    ) -> None:
+        """Ask, naming everything that goes with the record, then delete it all in one write."""
         view = self._view
-        removal = structure_removal(view, structure_id) if view is not None else None
+        removal = plan(view, record_id) if view is not None else None
         if removal is None:
             return
 
@@ -478,13 +488,14 @@ class BoardScreen(AreaScreen):
             def write(store: CohortStore) -> None:
                 # Counted again from the store as it is now: a participant or a note
                 # added elsewhere since the question was asked goes too, not orphaned.
-                fresh = structure_removal(CohortView.load(store), structure_id)
+                fresh = plan(CohortView.load(store), record_id)
                 if fresh is not None:
                     store.apply(fresh.ops)
 
-            self.facilitator.save(write, t("board.deleted.structure", name=removal.name))
+            done = "board.deleted.structure" if structure else "board.deleted.participant"
+            self.facilitator.save(write, t(done, name=removal.name))
 
-        question = removal_question(removal, structure=True)
+        question = removal_question(removal, structure=structure)
         self.app.push_screen(ConfirmScreen(question, t("board.confirm.yes_delete")), answered)
 
     # --- participants -------------------------------------------------------------------
@@ -592,21 +603,4 @@ class BoardScreen(AreaScreen):
         self.app.call_from_thread(self.facilitator.poll_store)
 
     def _delete_participant(self, participant_id: str) -> None:
-        view = self._view
-        removal = participant_removal(view, participant_id) if view is not None else None
-        if removal is None:
-            return
-
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-
-            def write(store: CohortStore) -> None:
-                fresh = participant_removal(CohortView.load(store), participant_id)
-                if fresh is not None:
-                    store.apply(fresh.ops)
-
-            self.facilitator.save(write, t("board.deleted.participant", name=removal.name))
-
-        question = removal_question(removal, structure=False)
-        self.app.push_screen(ConfirmScreen(question, t("board.confirm.yes_delete")), answered)
+        self._confirm_removal(participant_removal, participant_id, structure=False)
