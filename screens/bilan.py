@@ -34,7 +34,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from facilitator.domain import FEEDBACK_QUESTIONS, BilanReview
+from facilitator.domain import FEEDBACK_QUESTIONS, BilanReview, Session, Structure
 from facilitator.i18n import language, plural, t
 from facilitator.programme import day_words, humanize_day, today_in
 from facilitator.thread import Thread, peer_pairs, shared_themes, thread
@@ -118,16 +118,27 @@ def _app(screen: Screen[Any]) -> FacilitatorApp:
 # --- actions shared by the list and the thread ---------------------------------------------
 
 
-def edit_review(app: FacilitatorApp, structure_id: str) -> None:
-    """Open the compte rendu form of the structure's bilan; save only what changed."""
+def _bilan_of(
+    app: FacilitatorApp, structure_id: str
+) -> tuple[CohortView, Structure, Session] | None:
+    """The structure and its bilan session; says so when the structure has no bilan."""
     view = app.view
     structure = view.structure(structure_id) if view is not None else None
     if view is None or structure is None:
-        return
+        return None
     bilan = view.bilan_of(structure_id)
     if bilan is None:
         app.notify(t("bilan.no_bilan", structure=structure.name), severity="warning")
+        return None
+    return view, structure, bilan
+
+
+def edit_review(app: FacilitatorApp, structure_id: str) -> None:
+    """Open the compte rendu form of the structure's bilan; save only what changed."""
+    found = _bilan_of(app, structure_id)
+    if found is None:
         return
+    view, structure, bilan = found
     review = next((r for r in view.bilans if r.id == bilan.id), None)
     before = review_values(review)
 
@@ -148,15 +159,9 @@ def edit_review(app: FacilitatorApp, structure_id: str) -> None:
 
 def open_bilan_session(app: FacilitatorApp, structure_id: str) -> None:
     """The bilan's live screen, where the change in view and specific points are noted."""
-    view = app.view
-    structure = view.structure(structure_id) if view is not None else None
-    if view is None or structure is None:
-        return
-    bilan = view.bilan_of(structure_id)
-    if bilan is None:
-        app.notify(t("bilan.no_bilan", structure=structure.name), severity="warning")
-        return
-    app.open_session(bilan.id)
+    found = _bilan_of(app, structure_id)
+    if found is not None:
+        app.open_session(found[2].id)
 
 
 # --- the list --------------------------------------------------------------------------------

@@ -400,20 +400,21 @@ class SessionScreen(WriteGuard, Screen[None]):
         note_id = self.query_one(NoteFeed).selected_id
         return next((n for n in self.view.notes if n.id == note_id), None)
 
-    def action_filter(self) -> None:
-        view = self.view
-        fields = [
-            Field(
-                "structure_id",
-                t("session.filter.structure"),
-                "choice",
-                choices=[(s.name, s.id) for s in view.structures],
-            ),
+    def _note_fields(self, *, kind_required: bool) -> list[Field]:
+        """Kind, structure and lever as choices: what the filter and the edit form share."""
+        return [
             Field(
                 "kind",
                 t("session.filter.kind"),
                 "choice",
+                required=kind_required,
                 choices=[(label(k), k.value) for k in NoteKind],
+            ),
+            Field(
+                "structure_id",
+                t("session.filter.structure"),
+                "choice",
+                choices=[(s.name, s.id) for s in self.view.structures],
             ),
             Field(
                 "lever",
@@ -422,6 +423,9 @@ class SessionScreen(WriteGuard, Screen[None]):
                 choices=[(label(lv), lv.value) for lv in Lever],
             ),
         ]
+
+    def action_filter(self) -> None:
+        fields = self._note_fields(kind_required=False)
         current = {
             "structure_id": self.note_filter.structure_id,
             "kind": self.note_filter.kind.value if self.note_filter.kind else None,
@@ -444,28 +448,9 @@ class SessionScreen(WriteGuard, Screen[None]):
         note = self._selected_note()
         if note is None:
             return
-        view = self.view
         fields = [
             Field("text", t("session.note.text"), required=True),
-            Field(
-                "kind",
-                t("session.filter.kind"),
-                "choice",
-                required=True,
-                choices=[(label(k), k.value) for k in NoteKind],
-            ),
-            Field(
-                "structure_id",
-                t("session.filter.structure"),
-                "choice",
-                choices=[(s.name, s.id) for s in view.structures],
-            ),
-            Field(
-                "lever",
-                t("session.filter.lever"),
-                "choice",
-                choices=[(label(lv), lv.value) for lv in Lever],
-            ),
+            *self._note_fields(kind_required=True),
             Field("das", t("session.note.das")),
         ]
         before = {
