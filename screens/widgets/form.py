@@ -139,6 +139,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                     value=value,
                     id=widget_id,
                     allow_blank=not field.required,
+                    prompt=t("forms.choose"),
                 )
             else:
                 placeholder = field.placeholder or (
