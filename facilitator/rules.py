@@ -28,6 +28,7 @@ Two reading choices, made here once:
 from __future__ import annotations
 
 import datetime as dt
+import math
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -53,9 +54,26 @@ MIN_STRUCTURE_AGE_YEARS = 3
 MIN_CONSULTANT_DAYS_FOR_MAX = 10.0
 """Below 10 consultant days for 8 structures the results « n'ont pas été concluants »."""
 
+MAX_CONSULTANT_DAYS_FOR_MAX = 12.0
+"""« Difficile de mobiliser un·e consultant·e moins de 10 / 12 jours (pour 8 associations) »:
+the upper end of the range, what a comfortable budget looks like."""
+
 MIN_PROGRAMME_MONTHS = 4
 MAX_PROGRAMME_MONTHS = 5
 """« La durée totale pour ce type d'accompagnement est estimée à 4 / 5 mois »."""
+
+MIN_DAYS_BETWEEN_COLLECTIVE_SESSIONS = 14
+"""Two weeks at least between two collective sessions: the travaux préparatoires happen
+in between (« souvent nécessaires pour que les sessions collectives soient
+intéressantes »), and a structure cannot write its état des lieux, or rework its model,
+with its governance in less. The proposed calendar leaves six to seven weeks."""
+
+COLLECTIVE_KINDS = (SessionKind.INTRO, SessionKind.STATE_OF_PLAY, SessionKind.EVOLUTION)
+"""The sessions the whole group attends, in programme order."""
+
+DAY_DIGITS = 6
+"""Days are summed to a millionth of a day: typed in tenths or quarters, they add up to
+what a person computes (1.2 + 7.1 + 1.7 is 10, not 9.999999999999998)."""
 
 
 class Severity(StrEnum):
@@ -160,6 +178,47 @@ def programme_span(cohort: Cohort, sessions: Iterable[Session]) -> ProgrammeSpan
     return ProgrammeSpan(start=start, end=max(dated), settled=start_settled and end_settled)
 
 
+# --- the consultants' days ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsultantDays:
+    """The consultants' days, and what the guidance asks for this many structures.
+
+    ``budgeted`` and ``spent`` are summed over the consultants to :data:`DAY_DIGITS`
+    decimals; ``needed_min`` to ``needed_max`` is 10 to 12 days for 8 structures, pro
+    rata (7.5 to 9 days for 6). The one definition the rule, the dashboard and the
+    exports share.
+    """
+
+    budgeted: float
+    spent: float
+    needed_min: float
+    needed_max: float
+    structures: int
+
+    @property
+    def enough(self) -> bool:
+        """Whether the budget reaches the low end of the range (always, with no structure)."""
+        return self.budgeted >= self.needed_min
+
+
+def _sum_days(days: Iterable[float]) -> float:
+    return round(math.fsum(days), DAY_DIGITS)
+
+
+def consultant_days(cohort: Cohort, structure_count: int) -> ConsultantDays:
+    """The cohort's consultant days against the guidance, for ``structure_count`` structures."""
+    share = structure_count / MAX_STRUCTURES
+    return ConsultantDays(
+        budgeted=_sum_days(c.days_budgeted for c in cohort.consultants),
+        spent=_sum_days(c.days_spent for c in cohort.consultants),
+        needed_min=MIN_CONSULTANT_DAYS_FOR_MAX * share,
+        needed_max=MAX_CONSULTANT_DAYS_FOR_MAX * share,
+        structures=structure_count,
+    )
+
+
 # --- wording helpers ----------------------------------------------------------------
 
 
@@ -239,18 +298,13 @@ def _too_many_structures(facts: _Facts) -> Values | None:
 
 def _consultant_days(facts: _Facts) -> Values | None:
     """10 days for 8 structures, pro rata: fewer structures need fewer days."""
-    count = len(facts.structures)
-    if count == 0:
-        return None
-    required = MIN_CONSULTANT_DAYS_FOR_MAX * count / MAX_STRUCTURES
-    budgeted = sum(c.days_budgeted for c in facts.cohort.consultants)
-    # Rounded so that days typed as 3.3 + 3.4 + 3.3 count as the 10 they are.
-    if round(budgeted, 6) >= required:
+    days = consultant_days(facts.cohort, len(facts.structures))
+    if days.structures == 0 or days.enough:
         return None
     return {
-        "budgeted": _quantity("day", budgeted),
-        "required": _quantity("day", required),
-        "structures": _quantity("structure", count),
+        "budgeted": _quantity("day", days.budgeted),
+        "required": _quantity("day", days.needed_min),
+        "structures": _quantity("structure", days.structures),
     }
 
 

@@ -24,10 +24,12 @@ from facilitator.i18n import set_language
 from facilitator.resources import data_dir
 from facilitator.rules import (
     RULES,
+    ConsultantDays,
     Finding,
     Scope,
     Severity,
     add_months,
+    consultant_days,
     findings,
     months_and_days,
     programme_span,
@@ -180,15 +182,41 @@ def test_no_structures_means_no_days_finding() -> None:
     assert run(cohort(0)) == []
 
 
-def test_days_typed_in_tenths_add_up_exactly() -> None:
-    structures, participants = eligible(8)
-    c = Cohort(
+def tenths(*days: float) -> Cohort:
+    return Cohort(
         name="Dixièmes",
         consultants=[
-            Consultant(name=n, days_budgeted=d) for n, d in (("A", 3.3), ("B", 3.4), ("C", 3.3))
+            Consultant(name=f"C{i}", days_budgeted=d, days_spent=d / 2) for i, d in enumerate(days)
         ],
     )
+
+
+def test_days_typed_in_tenths_add_up_exactly() -> None:
+    assert sum((1.2, 7.1, 1.7)) < 10  # what a plain float sum gives: 9.999999999999998
+    structures, participants = eligible(8)
+    c = tenths(1.2, 7.1, 1.7)
+    assert consultant_days(c, 8).budgeted == 10.0
+    assert consultant_days(c, 8).spent == 5.0
     assert run(c, structures, participants) == []
+    # just below the line, still too few
+    assert codes(run(tenths(1.2, 7.1, 1.6), structures, participants)) == ["consultant-days"]
+
+
+def test_consultant_days_read_model_is_prorated() -> None:
+    c = Cohort(
+        name="Deux",
+        consultants=[
+            Consultant(name="A", days_budgeted=5, days_spent=1.5),
+            Consultant(name="B", days_budgeted=3, days_spent=0.5),
+        ],
+    )
+    days = consultant_days(c, 6)
+    assert (days.budgeted, days.spent, days.needed_min, days.needed_max) == (8, 2, 7.5, 9)
+    assert days.structures == 6 and days.enough
+    assert consultant_days(c, 8) == ConsultantDays(8, 2, 10, 12, 8)
+    assert not consultant_days(c, 8).enough
+    empty = consultant_days(Cohort(name="Vide"), 0)
+    assert (empty.budgeted, empty.needed_min, empty.needed_max, empty.enough) == (0, 0, 0, True)
 
 
 # --- programme length ----------------------------------------------------------------
