@@ -11,7 +11,7 @@ Every rule is a row of :data:`RULES`, so a screen can list what is checked witho
 running anything. The function is pure: the caller passes ``today``, and the same data
 always gives the same findings in the same order.
 
-Two reading choices, made here once:
+Three reading choices, made here once:
 
 * A structure's age is judged at the **programme start** (the earliest of
   ``Cohort.start_date`` and the first dated session), and at ``today`` only while no
@@ -23,6 +23,10 @@ Two reading choices, made here once:
   short; to 1 June it lasts 5 months and is fine, to 2 June it is too long. Adding a
   month to the 31st lands on the last day of a shorter month (31 January + 1 month is
   28 or 29 February), as people count.
+* The sessions' **order** is judged on dated sessions only, stage after stage: each
+  session of a stage must fall strictly after every session of the stage before (the
+  same day does not count as after: a group cannot share its état des lieux on the
+  day it is introduced to the work, nor a bilan follow up a session held that day).
 """
 
 from __future__ import annotations
@@ -30,9 +34,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 from typing import ClassVar
 
 from facilitator.domain import (
@@ -256,6 +261,8 @@ class _Facts:
 
     cohort: Cohort
     structures: tuple[Structure, ...]
+    names: Mapping[str, str]
+    sessions: tuple[Session, ...]
     with_governance: frozenset[str]
     span: ProgrammeSpan | None
     age_reference: dt.date
@@ -333,6 +340,129 @@ def _programme_too_long(facts: _Facts) -> Values | None:
     return _span_values(span)
 
 
+# --- the order and spacing of the sessions -------------------------------------------
+
+
+def _dated(facts: _Facts, kind: SessionKind) -> list[Session]:
+    """The sessions of ``kind`` that have a date, earliest first (ties by start time, id)."""
+    return sorted(
+        (s for s in facts.sessions if s.kind == kind and s.date is not None),
+        key=lambda s: (s.date, s.start_time or dt.time.max, s.id),
+    )
+
+
+def _day(session: Session) -> dt.date:
+    assert session.date is not None  # only dated sessions reach the wording
+    return session.date
+
+
+def _join(items: Sequence[str], key: str = "rules.list.and") -> str:
+    """« a, b et c »: items listed as the language does."""
+    if len(items) == 1:
+        return items[0]
+    return t(key, head=", ".join(items[:-1]), last=items[-1])
+
+
+def _out_of_order(
+    facts: _Facts, earlier: SessionKind, later: SessionKind
+) -> tuple[dt.date, list[Session], str] | None:
+    """The sessions of the ``later`` stage dated on or before the ``earlier`` stage's last.
+
+    With several sessions of a stage (a session held twice, a make-up), every later
+    session must follow every earlier one, so the latest earlier date is the line.
+    Undated sessions are not judged: they may still be put in the right place. Returns
+    the line, the offenders and how they stand to it (« avant », « le même jour que »).
+    """
+    before = _dated(facts, earlier)
+    if not before:
+        return None
+    line = _day(before[-1])
+    offenders = [s for s in _dated(facts, later) if _day(s) <= line]
+    if not offenders:
+        return None
+    sooner = any(_day(s) < line for s in offenders)
+    same = any(_day(s) == line for s in offenders)
+    which = "before_or_same_day" if sooner and same else "before" if sooner else "same_day"
+    return line, offenders, t(f"rules.order.{which}")
+
+
+def _dates_of(sessions: Sequence[Session]) -> str:
+    """« du 06/10/2026 et du 08/10/2026 »: each distinct day once."""
+    days = sorted({_day(s) for s in sessions})
+    return _join([t("rules.on_date", date=_date(d)) for d in days])
+
+
+def _state_of_play_before_intro(facts: _Facts) -> Values | None:
+    found = _out_of_order(facts, SessionKind.INTRO, SessionKind.STATE_OF_PLAY)
+    if found is None:
+        return None
+    line, offenders, when = found
+    return {"state_of_play": _dates_of(offenders), "when": when, "intro": _date(line)}
+
+
+def _evolution_before_state_of_play(facts: _Facts) -> Values | None:
+    found = _out_of_order(facts, SessionKind.STATE_OF_PLAY, SessionKind.EVOLUTION)
+    if found is None:
+        return None
+    line, offenders, when = found
+    return {"evolution": _dates_of(offenders), "when": when, "state_of_play": _date(line)}
+
+
+def _bilan_before_evolution(facts: _Facts) -> Values | None:
+    """Bilans not after the évolution: the bilan shares what the participant changed in
+    their view « suite à la 2nde session collective », so the same day is too early too."""
+    found = _out_of_order(facts, SessionKind.EVOLUTION, SessionKind.BILAN)
+    if found is None:
+        return None
+    line, offenders, when = found
+
+    def of(bilan: Session) -> str:
+        name = facts.names.get(bilan.structure_id or "")
+        if name is None:
+            return t("rules.bilan.unassigned", date=_date(_day(bilan)))
+        return t("rules.bilan.of", name=name, date=_date(_day(bilan)))
+
+    return {
+        "bilans": plural(
+            "rules.bilan.list", len(offenders), list=_join([of(b) for b in offenders])
+        ),
+        "when": when,
+        "evolution": _date(line),
+    }
+
+
+def _collective_sessions_too_close(facts: _Facts) -> Values | None:
+    """Consecutive collective stages less than two weeks apart.
+
+    Each collective session is compared with the closest session before it of the
+    previous stage that has a date (the introduction when the état des lieux has none
+    yet); sessions in the wrong order are the order rules' findings, not this one's.
+    """
+    stages = [dated for kind in COLLECTIVE_KINDS if (dated := _dated(facts, kind))]
+    gaps: list[str] = []
+    for previous, current in pairwise(stages):
+        for session in current:
+            earlier = [p for p in previous if _day(p) < _day(session)]
+            if not earlier:
+                continue
+            closest = earlier[-1]
+            gap = (_day(session) - _day(closest)).days
+            if gap < MIN_DAYS_BETWEEN_COLLECTIVE_SESSIONS:
+                gaps.append(
+                    t(
+                        "rules.collective-sessions-too-close.gap",
+                        days=_quantity("day", gap),
+                        first=t(f"rules.kind.{closest.kind.value}"),
+                        first_date=_date(_day(closest)),
+                        second=t(f"rules.kind.{session.kind.value}"),
+                        second_date=_date(_day(session)),
+                    )
+                )
+    if not gaps:
+        return None
+    return {"gaps": _join(gaps, "rules.list.and_then")}
+
+
 def _creation_unknown(facts: _Facts, structure: Structure) -> Values | None:
     return {"name": structure.name} if structure.created is None else None
 
@@ -368,6 +498,10 @@ COHORT_RULES: tuple[CohortRule, ...] = (
     CohortRule("consultant-days", Severity.WARNING, _consultant_days),
     CohortRule("programme-too-short", Severity.WARNING, _programme_too_short),
     CohortRule("programme-too-long", Severity.WARNING, _programme_too_long),
+    CohortRule("state-of-play-before-intro", Severity.WARNING, _state_of_play_before_intro),
+    CohortRule("evolution-before-state-of-play", Severity.WARNING, _evolution_before_state_of_play),
+    CohortRule("bilan-before-evolution", Severity.WARNING, _bilan_before_evolution),
+    CohortRule("collective-sessions-too-close", Severity.WARNING, _collective_sessions_too_close),
 )
 STRUCTURE_RULES: tuple[StructureRule, ...] = (
     StructureRule("structure-creation-unknown", Severity.INFO, _creation_unknown),
@@ -435,6 +569,8 @@ def findings(
     facts = _Facts(
         cohort=cohort,
         structures=ordered,
+        names={s.id: s.name for s in ordered},
+        sessions=tuple(sessions),
         with_governance=frozenset(p.structure_id for p in participants if is_governance(p)),
         span=programme_span(cohort, sessions),
         age_reference=start if start is not None else today,

@@ -290,6 +290,268 @@ def test_a_partly_dated_programme_can_already_be_too_long() -> None:
     assert codes(found) == ["programme-too-long"]
 
 
+# --- order and spacing of the sessions ---------------------------------------------------
+
+ORDER_RULES = (
+    "state-of-play-before-intro",
+    "evolution-before-state-of-play",
+    "bilan-before-evolution",
+    "collective-sessions-too-close",
+)
+DAY = dt.timedelta(days=1)
+S1 = dt.date(2026, 9, 1)  # a well-spaced calendar: 6 weeks, 7 weeks, bilans 2 weeks later
+S2 = dt.date(2026, 10, 13)
+S3 = dt.date(2026, 12, 1)
+
+
+def calendar(*sessions: Session, structures: Sequence[Structure] = ()) -> list[str]:
+    """The codes of the order and spacing findings only, for the sessions given."""
+    found = run(cohort(), structures, [board(s) for s in structures], sessions)
+    return [f.code for f in found if f.code in ORDER_RULES]
+
+
+def at(kind: SessionKind, day: dt.date | None, owner: Structure | None = None) -> Session:
+    return Session(kind=kind, date=day, structure_id=owner.id if owner else None)
+
+
+def by_code(code: str, *sessions: Session, structures: Sequence[Structure] = ()) -> Finding:
+    found = run(cohort(), structures, [board(s) for s in structures], sessions)
+    return next(f for f in found if f.code == code)
+
+
+def test_the_new_rules_are_cohort_warnings_in_programme_order() -> None:
+    codes_in_order = [r.code for r in RULES]
+    assert codes_in_order.index("programme-too-long") < codes_in_order.index(ORDER_RULES[0])
+    for code in ORDER_RULES:
+        assert rules.rule(code).scope is Scope.COHORT
+        assert rules.rule(code).severity is Severity.WARNING
+
+
+def test_a_well_ordered_calendar_has_no_order_findings() -> None:
+    jardins = structure("Les Jardins")
+    sessions = (
+        at(SessionKind.INTRO, S1),
+        at(SessionKind.STATE_OF_PLAY, S2),
+        at(SessionKind.EVOLUTION, S3),
+        at(SessionKind.BILAN, S3 + 14 * DAY, jardins),
+    )
+    assert calendar(*sessions, structures=[jardins]) == []
+
+
+@pytest.mark.parametrize(
+    ("gap", "expected"),
+    [(13, ["collective-sessions-too-close"]), (14, []), (1, ["collective-sessions-too-close"])],
+)
+def test_two_collective_sessions_need_two_weeks_between_them(gap: int, expected: list[str]) -> None:
+    intro_then_state = (at(SessionKind.INTRO, S2 - gap * DAY), at(SessionKind.STATE_OF_PLAY, S2))
+    assert calendar(*intro_then_state, at(SessionKind.EVOLUTION, S3)) == expected
+    state_then_evolution = (
+        at(SessionKind.STATE_OF_PLAY, S3 - gap * DAY),
+        at(SessionKind.EVOLUTION, S3),
+    )
+    assert calendar(at(SessionKind.INTRO, S1), *state_then_evolution) == expected
+
+
+def test_the_gap_message_names_both_sessions_and_the_days() -> None:
+    found = by_code(
+        "collective-sessions-too-close",
+        at(SessionKind.INTRO, S2 - 13 * DAY),
+        at(SessionKind.STATE_OF_PLAY, S2),
+        at(SessionKind.EVOLUTION, S2 + DAY),
+    )
+    assert found.subject_id is not None
+    assert found.message == (
+        "Seulement 13 jours entre la session introductive du 30/09/2026 "
+        "et la 1re session collective (état des lieux) du 13/10/2026, "
+        "et 1 jour entre la 1re session collective (état des lieux) du 13/10/2026 "
+        "et la 2nde session collective (évolution) du 14/10/2026, "
+        "alors qu'il faut laisser au moins deux semaines entre deux sessions collectives."
+    )
+    assert found.advice.startswith("Espacez les sessions collectives d'au moins deux semaines")
+
+
+def test_the_gap_skips_an_undated_stage_and_compares_with_the_closest_session() -> None:
+    # No date for the état des lieux: the introduction and the évolution are compared.
+    assert calendar(
+        at(SessionKind.INTRO, S3 - 10 * DAY),
+        at(SessionKind.STATE_OF_PLAY, None),
+        at(SessionKind.EVOLUTION, S3),
+    ) == ["collective-sessions-too-close"]
+    # Two états des lieux (a make-up): the évolution is judged against the later one.
+    two_states = (at(SessionKind.STATE_OF_PLAY, S2), at(SessionKind.STATE_OF_PLAY, S3 - 5 * DAY))
+    found = by_code(
+        "collective-sessions-too-close",
+        at(SessionKind.INTRO, S1),
+        *two_states,
+        at(SessionKind.EVOLUTION, S3),
+    )
+    assert "5 jours entre la 1re session collective (état des lieux) du 26/11/2026" in found.message
+    assert "49 jours" not in found.message  # the earlier état des lieux is not a pair that matters
+    # Two sessions of one kind close together are one stage held twice, not a gap.
+    assert calendar(at(SessionKind.INTRO, S1), at(SessionKind.INTRO, S1 + DAY)) == []
+
+
+@pytest.mark.parametrize(
+    ("offset", "expected", "when"),
+    [
+        (-1, ["evolution-before-state-of-play"], "avant"),
+        (0, ["evolution-before-state-of-play"], "le même jour que"),
+        (1, ["collective-sessions-too-close"], None),  # in order, though far too close
+        (14, [], None),
+    ],
+)
+def test_the_evolution_comes_after_the_state_of_play(
+    offset: int, expected: list[str], when: str | None
+) -> None:
+    sessions = (
+        at(SessionKind.INTRO, S1),
+        at(SessionKind.STATE_OF_PLAY, S2),
+        at(SessionKind.EVOLUTION, S2 + offset * DAY),
+    )
+    assert calendar(*sessions) == expected
+    if when is not None:
+        assert by_code("evolution-before-state-of-play", *sessions).message == (
+            f"Le calendrier place la 2nde session collective (évolution) du "
+            f"{(S2 + offset * DAY):%d/%m/%Y} {when} la 1re session collective (état des lieux) "
+            "du 13/10/2026."
+        )
+
+
+@pytest.mark.parametrize(
+    ("offset", "expected"),
+    [
+        (-1, ["state-of-play-before-intro"]),
+        (0, ["state-of-play-before-intro"]),
+        (13, ["collective-sessions-too-close"]),
+        (14, []),
+    ],
+)
+def test_the_state_of_play_comes_after_the_introduction(offset: int, expected: list[str]) -> None:
+    sessions = (at(SessionKind.INTRO, S1), at(SessionKind.STATE_OF_PLAY, S1 + offset * DAY))
+    assert calendar(*sessions, at(SessionKind.EVOLUTION, S3)) == expected
+
+
+def test_the_state_of_play_message_gives_both_dates() -> None:
+    found = by_code(
+        "state-of-play-before-intro",
+        at(SessionKind.INTRO, S2),
+        at(SessionKind.STATE_OF_PLAY, S1),
+    )
+    assert found.message == (
+        "Le calendrier place la 1re session collective (état des lieux) du 01/09/2026 "
+        "avant la session introductive du 13/10/2026."
+    )
+    assert found.advice.startswith("Commencez par la session introductive")
+
+
+def test_every_later_session_must_follow_every_earlier_one() -> None:
+    # Two évolutions, both on or before the later of two états des lieux: both are named.
+    found = by_code(
+        "evolution-before-state-of-play",
+        at(SessionKind.STATE_OF_PLAY, S2),
+        at(SessionKind.STATE_OF_PLAY, S3),
+        at(SessionKind.EVOLUTION, S2 + 20 * DAY),
+        at(SessionKind.EVOLUTION, S3),
+    )
+    assert found.message == (
+        "Le calendrier place la 2nde session collective (évolution) du 02/11/2026 et du "
+        "01/12/2026 avant ou le même jour que la 1re session collective (état des lieux) "
+        "du 01/12/2026."
+    )
+
+
+@pytest.mark.parametrize(
+    ("offset", "expected"),
+    [(-1, ["bilan-before-evolution"]), (0, ["bilan-before-evolution"]), (1, [])],
+)
+def test_a_bilan_comes_after_the_evolution(offset: int, expected: list[str]) -> None:
+    """The day after is in order; the same day is too early, as the bilan follows up the
+    session (« suite à la 2nde session collective »)."""
+    jardins = structure("Les Jardins")
+    sessions = (
+        at(SessionKind.INTRO, S1),
+        at(SessionKind.STATE_OF_PLAY, S2),
+        at(SessionKind.EVOLUTION, S3),
+        at(SessionKind.BILAN, S3 + offset * DAY, jardins),
+    )
+    assert calendar(*sessions, structures=[jardins]) == expected
+
+
+def test_the_bilan_message_names_the_structures_and_dates() -> None:
+    jardins, escale = structure("Les Jardins"), structure("L'Escale")
+    sessions = (
+        at(SessionKind.EVOLUTION, S3),
+        at(SessionKind.BILAN, S3, escale),
+        at(SessionKind.BILAN, S3 - 3 * DAY, jardins),
+        at(SessionKind.BILAN, S3 + 15 * DAY, structure("La Trame")),  # fine: not named
+        at(SessionKind.BILAN, None, structure("Sans date")),  # undated: not judged
+    )
+    one = by_code("bilan-before-evolution", *sessions[:1], sessions[2], structures=[jardins])
+    assert one.message == (
+        "Le calendrier place le bilan individuel de « Les Jardins » (28/11/2026) "
+        "avant la 2nde session collective (évolution) du 01/12/2026."
+    )
+    both = by_code("bilan-before-evolution", *sessions, structures=[jardins, escale])
+    assert both.message == (
+        "Le calendrier place les bilans individuels de « Les Jardins » (28/11/2026) "
+        "et de « L'Escale » (01/12/2026) avant ou le même jour que "
+        "la 2nde session collective (évolution) du 01/12/2026."
+    )
+    assert both.advice.startswith("Datez chaque bilan après la 2nde session collective")
+    # A bilan not yet given a structure is still found, and said so.
+    alone = by_code(
+        "bilan-before-evolution", at(SessionKind.EVOLUTION, S3), at(SessionKind.BILAN, S3)
+    )
+    assert "le bilan individuel sans structure (01/12/2026) le même jour que" in alone.message
+
+
+def test_bilans_follow_the_last_evolution_and_undated_sessions_are_not_judged() -> None:
+    jardins = structure("Les Jardins")
+    bilan = at(SessionKind.BILAN, S3 + DAY, jardins)
+    two = (at(SessionKind.EVOLUTION, S3 - 7 * DAY), at(SessionKind.EVOLUTION, S3 + 7 * DAY))
+    assert calendar(*two, bilan, structures=[jardins]) == ["bilan-before-evolution"]
+    undated = (
+        at(SessionKind.INTRO, None),
+        at(SessionKind.STATE_OF_PLAY, S2),
+        at(SessionKind.EVOLUTION, None),
+        bilan,
+    )
+    assert calendar(*undated, structures=[jardins]) == []
+
+
+def test_order_and_spacing_messages_in_english() -> None:
+    set_language("en")
+    jardins = structure("Les Jardins")
+    sessions = (
+        at(SessionKind.INTRO, S1),
+        at(SessionKind.STATE_OF_PLAY, S1 - DAY),
+        at(SessionKind.EVOLUTION, S1 + 10 * DAY),
+        at(SessionKind.BILAN, S1, jardins),
+    )
+    found = {f.code: f for f in run(cohort(), [jardins], [board(jardins)], sessions)}
+    assert found["state-of-play-before-intro"].message == (
+        "The calendar puts collective session 1 (state of play), on 2026-08-31, "
+        "before the introductory session on 2026-09-01."
+    )
+    assert found["bilan-before-evolution"].message == (
+        'The calendar puts the individual review of "Les Jardins" (2026-09-01) '
+        "before collective session 2 (evolution) on 2026-09-11."
+    )
+    assert found["collective-sessions-too-close"].message == (
+        "Only 11 days between collective session 1 (state of play) on 2026-08-31 "
+        "and collective session 2 (evolution) on 2026-09-11, "
+        "while at least two weeks should be left between two collective sessions."
+    )
+    same_day = by_code(
+        "evolution-before-state-of-play",
+        at(SessionKind.STATE_OF_PLAY, S2),
+        at(SessionKind.EVOLUTION, S2),
+    )
+    assert "(evolution), on 2026-10-13, on the same day as collective session 1" in same_day.message
+    for f in found.values():
+        assert "rules." not in f.message and "rules." not in f.advice
+
+
 # --- structures ------------------------------------------------------------------------
 
 
