@@ -2,11 +2,13 @@
 
 The screen a facilitator opens first, often projected in front of the group: one line
 says the next step, then the calendar of the four sessions, the guidance's findings
-with what to do about each, and the travaux préparatoires to chase.
+with what to do about each, the travaux préparatoires to chase, and the days the
+programme takes: the consultants' against the guidance's, and each participant's.
 
 The reasoning lives in plain functions at the top of this module (no Textual, a
 ``today`` passed in, like the core): :func:`programme_timeline`, :func:`tasks_due`,
-:func:`attention_points`, :func:`next_step`, and the functions that put them into words.
+:func:`attention_points`, :func:`next_step`, and the functions that put them into words
+(:func:`days_lines` for the days).
 Tests call them on any data without a pilot; the screen below only lays them out.
 """
 
@@ -20,7 +22,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import VerticalGroup, VerticalScroll
 from textual.events import Resize
 from textual.widgets import Static
 
@@ -31,15 +33,17 @@ from facilitator.domain import (
     TaskStatus,
     label,
 )
-from facilitator.i18n import language, plural, t
+from facilitator.i18n import language, number, plural, t
 from facilitator.programme import (
+    ParticipantTime,
     day_words,
     format_day,
     humanize_day,
+    participant_time,
     participant_time_warnings,
     today_in,
 )
-from facilitator.rules import Finding, Severity, findings
+from facilitator.rules import ConsultantDays, Finding, Severity, consultant_days, findings
 from facilitator.view import CohortView, session_title
 from facilitator.workspace import fold
 from screens.base import AreaScreen
@@ -239,6 +243,8 @@ class DashboardState:
     tasks: TaskDigest
     points: tuple[Finding, ...]
     step: NextStep
+    consultants: ConsultantDays
+    participants: ParticipantTime
 
 
 def summarize(view: CohortView, today: dt.date) -> DashboardState:
@@ -252,6 +258,8 @@ def summarize(view: CohortView, today: dt.date) -> DashboardState:
         tasks=digest,
         points=tuple(attention_points(view, today)),
         step=next_step(timeline, digest),
+        consultants=consultant_days(view.cohort, len(view.structures)),
+        participants=participant_time(view.sessions, view.structures),
     )
 
 
@@ -453,6 +461,62 @@ def task_note(digest: TaskDigest, lang: str | None = None) -> str:
     return t("dashboard.separator", lang).join(parts)
 
 
+@dataclass(frozen=True)
+class DaysLine:
+    """One line of the days panel: what it counts, then the detail, indented below it."""
+
+    head: str
+    detail: str
+
+
+def days_lines(
+    consultants: ConsultantDays, participants: ParticipantTime, lang: str | None = None
+) -> tuple[DaysLine, DaysLine]:
+    """The days panel: the consultants' days, then what the programme asks of a participant.
+
+    « Consultant·es : 8 j budgétés, 2 j passés », « besoin 7,5 à 9 j pour 6 structures »;
+    « Participant·es : environ 4,5 j chacun·e », « sessions 1,5 j + préparation 3 j ».
+    Short enough for the 46 columns the panel has beside the tasks. The need is the
+    guidance's 10 to 12 days for 8 structures, pro rata; a budget below it is also a
+    finding, which says what to do. A participant's days are an estimate, given to a
+    tenth of a day.
+    """
+    lang = lang or language()
+
+    def days(value: float) -> str:
+        return plural("dashboard.days.unit", value, lang, count=number(value, lang, digits=1))
+
+    if consultants.structures:
+        needed = t(
+            "dashboard.days.needed",
+            lang,
+            min=number(consultants.needed_min, lang),
+            max=number(consultants.needed_max, lang),
+            structures=plural("rules.unit.structure", consultants.structures, lang),
+        )
+    else:
+        needed = t("dashboard.days.needed_unknown", lang)
+    consultant_line = DaysLine(
+        t(
+            "dashboard.days.consultants",
+            lang,
+            budgeted=plural("dashboard.days.budgeted", consultants.budgeted, lang),
+            spent=plural("dashboard.days.spent", consultants.spent, lang),
+        ),
+        needed,
+    )
+    participant_line = DaysLine(
+        t("dashboard.days.participants", lang, total=days(participants.total)),
+        t(
+            "dashboard.days.participants_detail",
+            lang,
+            sessions=days(participants.in_sessions),
+            preparation=days(participants.preparation),
+        ),
+    )
+    return consultant_line, participant_line
+
+
 # --- the screen ---------------------------------------------------------------------------
 
 WIDE = 110
@@ -479,12 +543,13 @@ class DashboardScroll(VerticalScroll, inherit_bindings=False):
 
 
 class DashboardScreen(AreaScreen):
-    """The next step on top; below, the calendar, then the findings and the tasks.
+    """The next step on top; below, the calendar, the findings, the tasks and the days.
 
     In 80×24 everything is one scrolled column. From :data:`WIDE` columns the calendar
-    and the findings sit side by side and the tasks take the full width below, where a
-    task's due date, structure and status share one line; from :data:`TALL` rows each
-    bilan gets its own line in the calendar.
+    and the findings sit side by side, and below them the tasks and the days, whose
+    short lines need only a narrow column: from 120 columns a task's due date, structure
+    and status still share one line, and everything fits in 120×40 without scrolling.
+    From :data:`TALL` rows each bilan gets its own line in the calendar.
     """
 
     AREA = "dashboard"
@@ -511,6 +576,23 @@ class DashboardScreen(AreaScreen):
         grid-columns: 58 1fr;
         grid-rows: auto;
     }
+    DashboardScreen #dashboard-bottom {
+        height: auto;
+        layout: vertical;
+    }
+    DashboardScreen.-wide #dashboard-bottom {
+        layout: grid;
+        grid-size: 2 1;
+        /* a task's due date, structure and status still share a line beside the days */
+        grid-columns: 1fr 46;
+        grid-rows: auto;
+    }
+    DashboardScreen #days > Static {
+        height: auto;
+    }
+    DashboardScreen #days > .days--detail {
+        padding-left: 2;
+    }
     DashboardScreen .dashboard--panel {
         height: auto;
         border: round $primary 60%;
@@ -526,7 +608,14 @@ class DashboardScreen(AreaScreen):
             with PanelRow(id="dashboard-top"):
                 yield Timeline(id="timeline", classes="dashboard--panel")
                 yield FindingList(id="findings", classes="dashboard--panel")
-            yield TaskList(id="tasks", classes="dashboard--panel")
+            with PanelRow(id="dashboard-bottom"):
+                yield TaskList(id="tasks", classes="dashboard--panel")
+                with VerticalGroup(id="days", classes="dashboard--panel"):
+                    for which in ("consultants", "participants"):
+                        yield Static(id=f"days-{which}", classes="days--head", markup=False)
+                        yield Static(
+                            id=f"days-{which}-detail", classes="days--detail", markup=False
+                        )
 
     def on_mount(self) -> None:
         # A dashboard left open overnight must not keep saying « demain ».
@@ -570,3 +659,10 @@ class DashboardScreen(AreaScreen):
             task_note(state.tasks),
             t("dashboard.tasks.empty", weeks=TASK_HORIZON.days // 7),
         )
+
+        days = self.query_one("#days", VerticalGroup)
+        days.border_title = t("dashboard.days.title")
+        lines = days_lines(state.consultants, state.participants)
+        for which, days_line in zip(("consultants", "participants"), lines, strict=True):
+            self.query_one(f"#days-{which}", Static).update(days_line.head)
+            self.query_one(f"#days-{which}-detail", Static).update(days_line.detail)

@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from facilitator.domain import (
     Cohort,
+    Consultant,
     Participant,
     PreparatoryTask,
     Role,
@@ -28,14 +29,17 @@ from facilitator.domain import (
     TaskStatus,
 )
 from facilitator.i18n import set_language
-from facilitator.rules import Severity
+from facilitator.programme import ParticipantTime
+from facilitator.rules import ConsultantDays, Severity, consultant_days
 from facilitator.view import CohortView
 from facilitator.workspace import Workspace
 from screens import dashboard
 from screens.dashboard import (
     DashboardScreen,
+    DaysLine,
     Stage,
     attention_points,
+    days_lines,
     next_step,
     next_step_line,
     programme_timeline,
@@ -337,6 +341,76 @@ def test_summarize_a_cohort_without_anything_yet() -> None:
     )
 
 
+# --- the days --------------------------------------------------------------------------------
+
+
+def test_the_days_say_budget_spent_and_need_pro_rata() -> None:
+    consultants = ConsultantDays(budgeted=8, spent=2, needed_min=7.5, needed_max=9, structures=6)
+    participants = ParticipantTime(in_sessions=1.46, preparation=3)
+    assert days_lines(consultants, participants) == (
+        DaysLine("Consultant·es : 8 j budgétés, 2 j passés", "besoin 7,5 à 9 j pour 6 structures"),
+        DaysLine("Participant·es : environ 4,5 j chacun·e", "sessions 1,5 j + préparation 3 j"),
+    )
+
+
+def test_the_days_in_the_singular_and_in_english() -> None:
+    one = ConsultantDays(budgeted=1, spent=1.5, needed_min=1.25, needed_max=1.5, structures=1)
+    participants = ParticipantTime(in_sessions=1, preparation=3)
+    consultant_line, participant_line = days_lines(one, participants)
+    assert consultant_line == DaysLine(
+        "Consultant·es : 1 j budgété, 1,5 j passé", "besoin 1,25 à 1,5 j pour 1 structure"
+    )
+    assert participant_line.head == "Participant·es : environ 4 j chacun·e"
+    assert days_lines(one, participants, "en") == (
+        DaysLine(
+            "Consultants: 1 day budgeted, 1.5 spent", "need: 1.25 to 1.5 days for 1 structure"
+        ),
+        DaysLine("Participants: about 4 days each", "sessions 1 day + preparation 3 days"),
+    )
+
+
+def test_without_structures_the_days_give_the_guidance_rule() -> None:
+    nothing = consultant_days(Cohort(name="Vide"), 0)
+    consultant_line, _ = days_lines(nothing, ParticipantTime(1.5, 3))
+    assert consultant_line == DaysLine(
+        "Consultant·es : 0 j budgété, 0 j passé", "besoin 10 à 12 j pour 8 structures, au prorata"
+    )
+
+
+def test_days_typed_in_tenths_are_shown_as_typed() -> None:
+    cohort = Cohort(
+        name="Dixièmes",
+        consultants=[
+            Consultant(name=n, days_budgeted=d, days_spent=s)
+            for n, d, s in (("A", 1.2, 0.1), ("B", 7.1, 0.2), ("C", 1.7, 0))
+        ],
+    )
+    consultant_line, _ = days_lines(consultant_days(cohort, 8), ParticipantTime(1.5, 3))
+    assert consultant_line.head == "Consultant·es : 10 j budgétés, 0,3 j passé"
+    assert consultant_line.detail == "besoin 10 à 12 j pour 8 structures"
+
+
+def test_the_days_lines_fit_80_columns_in_both_languages() -> None:
+    """Long figures still fit the 76 columns of a full-width panel in 80×24."""
+    wide = ConsultantDays(
+        budgeted=12.25, spent=10.75, needed_min=8.75, needed_max=10.5, structures=7
+    )
+    participants = ParticipantTime(in_sessions=2.55, preparation=3)
+    for lang in ("fr", "en"):
+        for days_line in days_lines(wide, participants, lang):
+            assert len(days_line.head) <= 76 and len(days_line.detail) + 2 <= 76
+
+
+def test_summarize_works_out_the_days() -> None:
+    view = dataclasses.replace(
+        cohort_view(structures=STRUCTURES, sessions=tuple(programme())),
+        cohort=Cohort(name="Essai", consultants=[Consultant(name="C", days_budgeted=4)]),
+    )
+    state = summarize(view, dt.date(2026, 9, 1))
+    assert state.consultants == ConsultantDays(4, 0, 3.75, 4.5, 3)
+    assert state.participants.preparation == 3 and state.participants.in_sessions > 0
+
+
 # --- the screen on the demo -------------------------------------------------------------------
 
 
@@ -397,6 +471,15 @@ async def test_the_dashboard_on_the_demo(demo_workspace: Workspace) -> None:
         assert "dans 7 jours     Les Jardins du Martinet · en cours" in soon_text
         assert "Compléter la grille" not in text(tasks)  # done
         assert "1 autre à rendre plus tard · 4 faits" in text(tasks)
+
+        days = screen.query_one("#days")
+        assert days.border_title == "Jours"
+        assert text(days) == (
+            "Consultant·es : 11 j budgétés, 5 j passés\n"
+            "besoin 8,75 à 10,5 j pour 7 structures\n"
+            "Participant·es : environ 4,5 j chacun·e\n"
+            "sessions 1,5 j + préparation 3 j"
+        )
 
 
 async def test_the_body_scrolls_with_the_keyboard_in_80x24(demo_workspace: Workspace) -> None:
@@ -475,6 +558,8 @@ async def test_the_dashboard_in_english(demo_workspace: Workspace) -> None:
             assert "Individual reviews: 7\nfrom 22 December to 5 January · in 26 days" in shown
             assert screen.query_one(FindingList).border_title == "Points of attention (2)"
             assert "Late (1)" in text(screen.query_one(TaskList))
+            assert screen.query_one("#days").border_title == "Days"
+            assert "Consultants: 11 days budgeted, 5 spent" in text(screen.query_one("#days"))
             assert "58 days ago" in text(screen.query_one(TaskList))
     finally:
         set_language("fr")
