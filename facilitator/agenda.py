@@ -25,7 +25,8 @@ from facilitator.domain import (
     InvalidInput,
     SessionKind,
     Structure,
-    require_minutes,
+    new_id,
+    require_duration,
 )
 from facilitator.i18n import t
 from facilitator.resources import load_json
@@ -164,6 +165,54 @@ def _parse_template(name: str, doc: dict[str, Any]) -> Template:
     )
 
 
+def template_items(kind: SessionKind) -> list[TemplateItem]:
+    """The items a facilitator can add to a session of ``kind``: every item of its
+    templates, once each (by key), in the order the default template gives them."""
+    seen: dict[str, TemplateItem] = {}
+    for template in templates(kind):
+        for item in template.items:
+            seen.setdefault(item.key, item)
+    return list(seen.values())
+
+
+def from_template_item(item: TemplateItem, structures: Sequence[Structure]) -> list[AgendaItem]:
+    """One template item as agenda items: a round table gives one slot per structure."""
+    owners: Sequence[str | None] = (
+        [s.id for s in structures] if item.per_structure and structures else [None]
+    )
+    return [
+        AgendaItem(
+            key=item.key,
+            minutes=item.minutes,
+            min_minutes=item.min_minutes,
+            kind=item.kind.value,
+            per_structure=item.per_structure,
+            fixed_time=item.fixed_time,
+            structure_id=owner,
+        )
+        for owner in owners
+    ]
+
+
+FREE_ITEM_MINIMUM = 2 / 3
+"""A facilitator's own item may shrink to two thirds of its minutes when the day is
+re-planned, about what the guidance's items allow (45 → 30, 75 → 50)."""
+
+
+def free_item(title: str, minutes: int, kind: ItemKind = ItemKind.PLENARY) -> AgendaItem:
+    """An item the facilitator names: their title, their minutes."""
+    name = " ".join(title.split())
+    if not name:
+        raise InvalidInput("agenda.error.empty_title", "title")
+    check_minutes(minutes)
+    return AgendaItem(
+        title=name,
+        minutes=minutes,
+        min_minutes=int(minutes * FREE_ITEM_MINIMUM),
+        kind=kind.value,
+    )
+
+
 def instantiate(template: Template, structures: Sequence[Structure]) -> list[AgendaItem]:
     """The template as a session's own agenda, for these structures, in their order.
 
@@ -171,24 +220,7 @@ def instantiate(template: Template, structures: Sequence[Structure]) -> list[Age
     template's per-slot minutes). With no structure yet, one unassigned slot is kept
     so the round table stays visible in the plan and its time is counted.
     """
-    agenda: list[AgendaItem] = []
-    for item in template.items:
-        owners: Sequence[str | None] = (
-            [s.id for s in structures] if item.per_structure and structures else [None]
-        )
-        agenda.extend(
-            AgendaItem(
-                key=item.key,
-                minutes=item.minutes,
-                min_minutes=item.min_minutes,
-                kind=item.kind.value,
-                per_structure=item.per_structure,
-                fixed_time=item.fixed_time,
-                structure_id=owner,
-            )
-            for owner in owners
-        )
-    return agenda
+    return [slot for item in template.items for slot in from_template_item(item, structures)]
 
 
 # --- titles -------------------------------------------------------------------
@@ -319,8 +351,9 @@ def _check_position(index: int, count: int) -> None:
         raise InvalidInput("agenda.error.bad_position", "position", value=index + 1, count=count)
 
 
-def _check_minutes(minutes: int) -> int:
-    require_minutes(minutes)
+def check_minutes(minutes: int) -> int:
+    """An item's minutes: at least one, at most a working day."""
+    require_duration(minutes)
     if minutes > MAX_ITEM_MINUTES:
         raise InvalidInput("agenda.error.too_long", "minutes", value=minutes, max=MAX_ITEM_MINUTES)
     return minutes
@@ -329,7 +362,7 @@ def _check_minutes(minutes: int) -> int:
 def insert(items: Sequence[AgendaItem], index: int, item: AgendaItem) -> list[AgendaItem]:
     """``item`` placed at ``index`` (``len(items)`` appends)."""
     _check_position(index, len(items) + 1)
-    _check_minutes(item.minutes)
+    check_minutes(item.minutes)
     return [*items[:index], item, *items[index:]]
 
 
@@ -348,9 +381,15 @@ def move(items: Sequence[AgendaItem], index: int, to: int) -> list[AgendaItem]:
 
 
 def resize(items: Sequence[AgendaItem], index: int, minutes: int) -> list[AgendaItem]:
-    """New minutes for one item; below its minimum is accepted (see ``minimum_warnings``)."""
+    """New minutes for one item; below its minimum is accepted (see ``minimum_warnings``).
+
+    A facilitator's own item keeps its minimum in proportion (see ``free_item``); a
+    template item keeps the guidance's."""
     _check_position(index, len(items))
-    return _replace(items, index, minutes=_check_minutes(minutes))
+    check_minutes(minutes)
+    if items[index].key:
+        return _replace(items, index, minutes=minutes)
+    return _replace(items, index, minutes=minutes, min_minutes=int(minutes * FREE_ITEM_MINIMUM))
 
 
 def rename(items: Sequence[AgendaItem], index: int, title: str) -> list[AgendaItem]:
@@ -365,10 +404,120 @@ def pin(items: Sequence[AgendaItem], index: int, fixed_time: dt.time | None) -> 
     return _replace(items, index, fixed_time=fixed_time)
 
 
+def round_table(items: Sequence[AgendaItem], index: int) -> range:
+    """The positions of the round table the item at ``index`` belongs to (just ``index``
+    for an item that is not a structure's slot): its neighbours with the same title."""
+    _check_position(index, len(items))
+    item = items[index]
+    if not item.per_structure:
+        return range(index, index + 1)
+
+    def same(other: AgendaItem) -> bool:
+        return other.per_structure and (other.key, other.title) == (item.key, item.title)
+
+    first, last = index, index
+    while first > 0 and same(items[first - 1]):
+        first -= 1
+    while last + 1 < len(items) and same(items[last + 1]):
+        last += 1
+    return range(first, last + 1)
+
+
+def set_round_table(
+    items: Sequence[AgendaItem], index: int, structures: Sequence[Structure], on: bool
+) -> list[AgendaItem]:
+    """Make an item a round table, one slot per structure with the item's minutes each
+    (``on``), or fold a round table back into one item with one slot's minutes."""
+    block = round_table(items, index)
+    item = items[block.start]
+    if on == item.per_structure:
+        return list(items)
+    if on:
+        owners: Sequence[str | None] = [s.id for s in structures] or [None]
+        slots = [
+            dataclasses.replace(
+                item,
+                id=new_id() if rank else item.id,
+                per_structure=True,
+                structure_id=owner,
+                kind=ItemKind.ROUND_TABLE.value,
+                fixed_time=item.fixed_time if rank == 0 else None,
+            )
+            for rank, owner in enumerate(owners)
+        ]
+    else:
+        slots = [dataclasses.replace(item, per_structure=False, structure_id=None)]
+    return [*items[: block.start], *slots, *items[block.stop :]]
+
+
 def _replace(items: Sequence[AgendaItem], index: int, **changes: Any) -> list[AgendaItem]:
     edited = list(items)
     edited[index] = dataclasses.replace(edited[index], **changes)
     return edited
+
+
+# --- what an edit may not do ------------------------------------------------------
+
+DAY_MINUTES = 24 * 60
+
+
+def _order_problem(planned: Sequence[PlannedItem], start: int) -> PlannedItem | None:
+    """The first item that would start before the session or before the item ahead of it
+    (a fixed time pinned too early): the plan must read from top to bottom."""
+    previous = start - 1
+    for item in planned:
+        if item.start_minute <= previous:
+            return item
+        previous = item.start_minute
+    return None
+
+
+def overrun(items: Sequence[AgendaItem], start: dt.time, end: dt.time | None) -> int:
+    """Minutes by which the plan runs past the end of its day: the session's fixed end,
+    or midnight for a session that simply ends after its last item."""
+    limit = minute_of_day(end) if end is not None else DAY_MINUTES
+    return max(0, minute_of_day(start) + planned_minutes(items, start) - limit)
+
+
+@dataclass(frozen=True)
+class Day:
+    """A session's agenda with the hours it is planned on."""
+
+    items: Sequence[AgendaItem]
+    start: dt.time
+    end: dt.time | None  # the fixed end of day, if any
+
+
+def check_agenda(before: Day, after: Day, structure_names: Mapping[str, str] | None = None) -> None:
+    """Refuse an edit (``before`` → ``after``) that makes the day impossible, as bad input.
+
+    Impossible is: an item that would start before the session or before the item above
+    it (a fixed time out of order), or a plan that runs past the end of the day (its
+    fixed end, else midnight). Only what the edit makes worse is refused, so an agenda
+    laid out too long for its day (a full-day template for twelve structures) can still
+    be shortened item by item.
+    """
+    problem = _order_problem(plan(after.items, after.start), minute_of_day(after.start))
+    if (
+        problem is not None
+        and _order_problem(plan(before.items, before.start), minute_of_day(before.start)) is None
+    ):
+        raise InvalidInput(
+            "agenda.error.out_of_order",
+            "time",
+            title=item_title(problem.item, structure_names),
+            time=problem.start.strftime("%H:%M"),
+            position=problem.index + 1,
+        )
+    late = overrun(after.items, after.start, after.end)
+    if late > overrun(before.items, before.start, before.end):
+        key = "agenda.error.past_end" if after.end is not None else "agenda.error.past_midnight"
+        raise InvalidInput(
+            key,
+            "minutes",
+            end=(after.end or dt.time(0, 0)).strftime("%H:%M"),
+            minutes=late,
+        )
 
 
 # --- squeezing ------------------------------------------------------------------
@@ -421,13 +570,14 @@ def squeeze(items: Sequence[AgendaItem], available: int) -> tuple[list[int], int
 def _blocks(items: Sequence[AgendaItem]) -> list[list[int]]:
     """Indexes grouped into the units that shrink together: a round table, or one item."""
     blocks: list[list[int]] = []
-    tables: dict[str, list[int]] = {}
+    tables: dict[tuple[str, str], list[int]] = {}
     for i, item in enumerate(items):
         if item.per_structure:
-            if item.key not in tables:
-                tables[item.key] = []
-                blocks.append(tables[item.key])
-            tables[item.key].append(i)
+            name = (item.key, item.title)
+            if name not in tables:
+                tables[name] = []
+                blocks.append(tables[name])
+            tables[name].append(i)
         else:
             blocks.append([i])
     return blocks

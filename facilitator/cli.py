@@ -18,12 +18,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from facilitator import __version__
+import arrow
+
+from facilitator import __version__, actions
 from facilitator.domain import (
     SESSION_ORDER,
     Cohort,
     InvalidInput,
-    Note,
     NoteKind,
     Participant,
     Session,
@@ -281,7 +282,6 @@ def cmd_project(args: argparse.Namespace) -> int:
     Without --session it follows the clock the facilitator is running, else
     today's session; it never guesses between several.
     """
-    import arrow
 
     from facilitator.live import running_session, sessions_on
 
@@ -343,22 +343,15 @@ def cmd_capture(args: argparse.Namespace) -> int:
         default_kind=default_kind,
         default_structure=chosen.id if chosen else None,
     )
-    structure_id = draft.structure_id
-    structure = next((s for s in structures if s.id == structure_id), None)
+    structure = next((s for s in structures if s.id == draft.structure_id), None)
+    now = arrow.utcnow()
     if args.session:
         session: Session | None = _session(store, args.session, structure)
     else:
-        session = _today_session(store, dt.date.today(), structure)
-    note = Note(
-        kind=draft.kind,
-        text=draft.text,
-        structure_id=structure_id,
-        session_id=session.id if session else None,
-        lever=draft.lever,
-        das=draft.das,
-        author=_author(),
+        session = _today_session(store, actions.cohort_of(store).today(now), structure)
+    note = actions.capture_note(
+        store, draft, now=now, session_id=session.id if session else None, author=_author()
     )
-    store.put(note)
     _out(note.id)
     return EXIT_OK
 
@@ -460,7 +453,6 @@ def cmd_export_agenda(args: argparse.Namespace) -> int:
 
 
 def cmd_export_calendar(args: argparse.Namespace) -> int:
-    import arrow
 
     from facilitator.exports import export_calendar
 
@@ -487,7 +479,6 @@ def _snapshot(args: argparse.Namespace) -> tuple[CohortStore, CohortView, dt.dat
     Opened read-only: printing and exporting never write to the cohort, so they also
     run on a copy or a mount without the right to write.
     """
-    import arrow
 
     from facilitator.bilan_export import cohort_today
     from facilitator.view import CohortView
@@ -584,11 +575,9 @@ def _participant(store: CohortStore, query: str) -> Participant:
 
 def cmd_forget(args: argparse.Namespace) -> int:
     """Erase one person's personal data everywhere, backups included."""
-    from facilitator.privacy import forget
-
     store = _workspace(args).find(args.cohort)
     person = _participant(store, args.participant)
-    report = forget(store, person.id)
+    report = actions.forget_participant(store, person.id, now=arrow.utcnow())
     _out(
         t(
             "cli.forget.done",
@@ -628,7 +617,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         chosen = Path(args.backup)
     if chosen is None:
         raise Fail(t("cli.restore.unknown", backup=args.backup))
-    kept = store.restore(chosen)
+    kept = actions.restore_backup(store, chosen, now=arrow.utcnow())
     _out(t("cli.restore.done", backup=chosen.name, kept=kept.name))
     return EXIT_OK
 

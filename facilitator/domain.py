@@ -136,10 +136,39 @@ def require_name(text: str, field: str = "name") -> str:
     return name
 
 
-def require_minutes(value: int, field: str = "minutes") -> int:
-    if value < 0:
-        raise InvalidInput("domain.error.negative_duration", field, value=value)
+def require_duration(value: int, field: str = "minutes") -> int:
+    """The minutes of an agenda item a person plans: at least one."""
+    if value <= 0:
+        raise InvalidInput("domain.error.no_duration", field, value=value)
     return value
+
+
+def check_timezone(name: str, field: str = "timezone") -> str:
+    """An IANA time zone name (``Europe/Paris``, ``America/Cayenne``)."""
+    import zoneinfo
+
+    raw = name.strip()
+    try:
+        zoneinfo.ZoneInfo(raw)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput("domain.error.bad_timezone", field, value=raw) from None
+    return raw
+
+
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
+"""Sessions and programme starts outside these years are typos (2206 for 2026)."""
+
+
+def require_programme_date(day: dt.date, field: str = "date") -> dt.date:
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise InvalidInput(
+            "domain.error.date_out_of_range",
+            field,
+            value=day.isoformat(),
+            first=EARLIEST_YEAR,
+            last=LATEST_YEAR,
+        )
+    return day
 
 
 # --- records -------------------------------------------------------------------
@@ -218,6 +247,17 @@ class Cohort(Record):
     start_date: dt.date | None = None
     timezone: str = "Europe/Paris"  # where the sessions take place: clock times are read in it
     archived: bool = False
+
+    def today(self, now: arrow.Arrow) -> dt.date:
+        """The day it is where the sessions take place; UTC if the zone is unknown.
+
+        A screen opened at 00:30 in Paris must already say « demain » for tomorrow's
+        session, though it is still yesterday in UTC.
+        """
+        try:
+            return now.to(self.timezone).date()
+        except (arrow.parser.ParserError, ValueError):
+            return now.to("utc").date()
 
     @classmethod
     def _decode(cls, doc: dict[str, Any]) -> dict[str, Any]:

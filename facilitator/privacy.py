@@ -19,7 +19,7 @@ from typing import Any
 from facilitator.domain import Attendance, BilanReview, Note, Participant, Session, Structure, label
 from facilitator.files import write_atomic
 from facilitator.i18n import t
-from facilitator.store import CohortStore, Op
+from facilitator.store import CohortStore, Op, patch_op
 
 
 @dataclass(frozen=True)
@@ -64,19 +64,14 @@ def forget(store: CohortStore, participant_id: str) -> ForgetReport:
     pattern = _pattern(participant)
     anonymous = t("privacy.anonymous")
     ops: list[Op] = [
-        {
-            "o": "patch",
-            "t": Participant.TABLE,
-            "i": participant.id,
-            "f": {"name": anonymous, "email": "", "phone": ""},
-        }
+        patch_op(Participant, participant.id, {"name": anonymous, "email": "", "phone": ""})
     ]
     changed = 0
     if pattern is not None:
         for note in store.records(Note):
             text = pattern.sub(anonymous, note.text)
             if text != note.text:
-                ops.append({"o": "patch", "t": Note.TABLE, "i": note.id, "f": {"text": text}})
+                ops.append(patch_op(Note, note.id, {"text": text}))
                 changed += 1
         for review in store.records(BilanReview):
             fields = {
@@ -89,7 +84,7 @@ def forget(store: CohortStore, participant_id: str) -> ForgetReport:
                 if pattern.search(v)
             }
             if fields:
-                ops.append({"o": "patch", "t": BilanReview.TABLE, "i": review.id, "f": fields})
+                ops.append(patch_op(BilanReview, review.id, fields))
     store.apply(ops)
     store.compact()  # the journal lines that held the name are folded away
     rewritten = _scrub_backups(store, pattern, anonymous) if pattern is not None else 0

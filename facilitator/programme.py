@@ -12,9 +12,11 @@ catalogues (``programme.*``); dates are written by arrow in the chosen language.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
 import arrow
@@ -184,6 +186,131 @@ def propose_programme(
             session(SessionKind.BILAN, day, structure, _shifted(bilan_start, BILAN_SPACING * rank))
         )
     return proposal
+
+
+# --- proposing the programme of a cohort that may already have sessions -------------------
+
+INTRO_VARIANTS = ("court", "long")
+"""« 1h30 suffit si le groupe connaît déjà la notion de MSE », longer with more theory."""
+
+COLLECTIVE_VARIANTS = ("demi-journee", "journee")
+"""The two collective sessions last half a day or a day (« d'une demi-journée à une journée »)."""
+
+
+def programme_templates(intro: str, collective: str) -> dict[SessionKind, str]:
+    """The template of each collective session for the variants a facilitator picks."""
+    if intro not in INTRO_VARIANTS:
+        raise InvalidInput(
+            "programme.error.intro", "intro", value=intro, choices=", ".join(INTRO_VARIANTS)
+        )
+    if collective not in COLLECTIVE_VARIANTS:
+        raise InvalidInput(
+            "programme.error.collective",
+            "collective",
+            value=collective,
+            choices=", ".join(COLLECTIVE_VARIANTS),
+        )
+    return {
+        SessionKind.INTRO: f"intro-{intro}",
+        SessionKind.STATE_OF_PLAY: f"etat-des-lieux-{collective}",
+        SessionKind.EVOLUTION: f"evolution-{collective}",
+    }
+
+
+class Change(StrEnum):
+    """What applying a proposal does to one session."""
+
+    NEW = "new"  # a session the programme did not have
+    MOVED = "moved"  # an existing session with nothing recorded yet, given the proposed date
+    KEPT = "kept"  # an existing session holding notes, attendance or clock presses: untouched
+    SAME = "same"  # an existing session already as proposed
+
+
+@dataclass(frozen=True)
+class ProposedSession:
+    session: Session  # as it will be once the proposal is applied
+    change: Change
+    before: Session | None = None
+
+
+@dataclass(frozen=True)
+class ProgrammeProposal:
+    """A programme to show before anything is written: each session and what happens to
+    it, what it asks of each participant, and what the guidance would question."""
+
+    start: dt.date
+    sessions: tuple[ProposedSession, ...]
+    time: ParticipantTime
+    warnings: tuple[str, ...]
+
+    @property
+    def changes(self) -> tuple[ProposedSession, ...]:
+        """The sessions that applying writes: the new ones and the moved ones."""
+        return tuple(p for p in self.sessions if p.change in (Change.NEW, Change.MOVED))
+
+
+def _moved(existing: Session, proposed: Session) -> Session:
+    """An existing session given the proposed day and hours; its own agenda is kept unless
+    the proposal lays it out from another template (or it has none yet)."""
+    changed = dataclasses.replace(
+        existing,
+        date=proposed.date,
+        start_time=proposed.start_time,
+        end_time=proposed.end_time,
+    )
+    if existing.template != proposed.template or not existing.agenda:
+        changed = dataclasses.replace(changed, template=proposed.template, agenda=proposed.agenda)
+    return changed
+
+
+def plan_programme(
+    cohort: Cohort,
+    structures: Sequence[Structure],
+    participants: Iterable[Participant],
+    sessions: Sequence[Session],
+    *,
+    start: dt.date,
+    templates: Mapping[SessionKind, str] | None = None,
+    holding_records: Collection[str] = (),
+    today: dt.date,
+) -> ProgrammeProposal:
+    """The programme :func:`propose_programme` gives from ``start``, laid over the sessions
+    the cohort already has.
+
+    Each proposed session takes the place of the cohort's session of the same kind (for a
+    bilan: of the same structure). A session whose id is in ``holding_records`` (it holds
+    notes, attendance or clock presses) is never moved nor deleted; the others are given
+    the proposed date. A stage the cohort lacks, and the bilan of a structure added since,
+    are new. Sessions the proposal has no place for are left as they are.
+    """
+    fresh = propose_programme(start, structures, templates=templates)
+    by_kind: dict[tuple[SessionKind, str | None], list[Session]] = {}
+    for session in sorted(sessions, key=lambda s: (s.date or dt.date.max, s.id)):
+        by_kind.setdefault((session.kind, session.structure_id), []).append(session)
+    laid: list[ProposedSession] = []
+    for proposed in fresh:
+        matches = by_kind.get((proposed.kind, proposed.structure_id), [])
+        if not matches:
+            laid.append(ProposedSession(proposed, Change.NEW))
+            continue
+        existing = matches[0]
+        if existing.id in holding_records:
+            laid.append(ProposedSession(existing, Change.KEPT, existing))
+            continue
+        moved = _moved(existing, proposed)
+        change = Change.SAME if moved == existing else Change.MOVED
+        laid.append(ProposedSession(moved, change, existing))
+    placed = {p.session.id for p in laid}
+    result = [p.session for p in laid] + [s for s in sessions if s.id not in placed]
+    people = list(participants)
+    planned_cohort = dataclasses.replace(cohort, start_date=start)
+    warnings = programme_warnings(planned_cohort, structures, people, result, today=today)
+    return ProgrammeProposal(
+        start=start,
+        sessions=tuple(laid),
+        time=participant_time(result, structures),
+        warnings=tuple(warnings),
+    )
 
 
 # --- a session's agenda, as it will be run ------------------------------------------------

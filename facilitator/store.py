@@ -198,6 +198,20 @@ def migrate(tables: Tables, meta: dict[str, Any]) -> tuple[Tables, dict[str, Any
 # --- the journal ------------------------------------------------------------------
 
 
+def put_op(record: Record) -> Op:
+    """Insert or replace a whole record."""
+    return {"o": "put", "t": record.TABLE, "d": record.to_doc()}
+
+
+def patch_op(cls: type[Record], record_id: str, fields: dict[str, Any]) -> Op:
+    """Change some fields of a record, leaving the fields others may edit alone."""
+    return {"o": "patch", "t": cls.TABLE, "i": record_id, "f": encode_value(fields)}
+
+
+def delete_op(cls: type[Record], record_id: str) -> Op:
+    return {"o": "del", "t": cls.TABLE, "i": record_id}
+
+
 def encode_line(generation: int, ops: Sequence[Op]) -> bytes:
     body = json.dumps(
         {"g": generation, "ops": list(ops)}, ensure_ascii=False, separators=(",", ":")
@@ -355,14 +369,14 @@ class CohortStore:
 
     def put(self, *records: Record) -> None:
         """Insert or replace whole records."""
-        self.apply([{"o": "put", "t": r.TABLE, "d": r.to_doc()} for r in records])
+        self.apply([put_op(r) for r in records])
 
     def patch(self, cls: type[Record], record_id: str, fields: dict[str, Any]) -> None:
         """Change some fields of a record, leaving fields others may edit alone."""
-        self.apply([{"o": "patch", "t": cls.TABLE, "i": record_id, "f": encode_value(fields)}])
+        self.apply([patch_op(cls, record_id, fields)])
 
     def delete(self, cls: type[Record], record_id: str) -> None:
-        self.apply([{"o": "del", "t": cls.TABLE, "i": record_id}])
+        self.apply([delete_op(cls, record_id)])
 
     def apply(self, ops: Sequence[Op]) -> None:
         """Write ``ops`` as one durable step; they are on disk when this returns."""

@@ -117,6 +117,15 @@ class CohortView:
         key = Attendance.key(session_id, participant_id)
         return next((a for a in self.attendance if a.id == key), None)
 
+    def holding_records(self) -> set[str]:
+        """The sessions in which something was recorded: a note, an attendance mark or a
+        clock press. A programme proposed again never moves nor deletes them."""
+        return (
+            {n.session_id for n in self.notes if n.session_id}
+            | {a.session_id for a in self.attendance}
+            | {e.session_id for e in self.clock}
+        )
+
     def structure_names(self) -> dict[str, str]:
         return {s.id: s.name for s in self.structures}
 

@@ -34,6 +34,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from facilitator import actions
 from facilitator.domain import FEEDBACK_QUESTIONS, BilanReview, Session, Structure
 from facilitator.i18n import language, plural, t
 from facilitator.programme import day_words, humanize_day, today_in
@@ -41,7 +42,7 @@ from facilitator.thread import Thread, peer_pairs, shared_themes, thread
 from facilitator.view import CohortView
 from facilitator.workspace import fold
 from screens.base import AreaBar, AreaScreen, WriteGuard
-from screens.widgets.bilan_form import review_changes, review_form, review_values, write_review
+from screens.widgets.bilan_form import review_changes, review_form, review_values
 from screens.widgets.mirror_view import Mirror, MirrorView, by_name
 from screens.widgets.thread_view import ThreadView
 
@@ -150,7 +151,7 @@ def edit_review(app: FacilitatorApp, structure_id: str) -> None:
             app.notify(t("bilan.review.unchanged"), timeout=3)
             return
         app.save(
-            lambda store: write_review(store, bilan, changes),
+            lambda store: actions.save_bilan_review(store, bilan.id, changes, now=app.now()),
             t("bilan.review.saved", structure=structure.name),
         )
 

@@ -17,32 +17,37 @@ question that says what that is.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, ClassVar
 
+import arrow
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.widgets import DataTable, Static
 
+from facilitator import actions
+from facilitator.actions import (
+    Removal,
+    check_created,
+    check_email,
+    check_phone,
+    check_structure_name,
+    participant_removal,
+    structure_removal,
+)
 from facilitator.domain import (
-    InvalidInput,
-    Participant,
     Record,
     Role,
-    SessionKind,
     Structure,
     label,
     require_name,
 )
 from facilitator.i18n import t
 from facilitator.rules import Finding, findings
-from facilitator.store import CohortStore, Op, StoreError
+from facilitator.store import CohortStore, StoreError
 from facilitator.view import CohortView
-from facilitator.workspace import fold
 from screens.base import AreaScreen
 from screens.widgets.board_matrix import (
     COLUMN_SORTS,
@@ -65,27 +70,18 @@ from screens.widgets.structure_detail import (
 WIDE = 110
 """From this width the detail pane stands beside the matrix; below it, underneath."""
 
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-PHONE = re.compile(r"\+?[\d\s.()/-]+")
-
 
 # --- what the forms ask -------------------------------------------------------------------
 
 
 def structure_fields(view: CohortView, today: dt.date, editing: Structure | None) -> list[Field]:
     """The structure form; a name already taken and a creation date to come are refused."""
-    taken = {fold(s.name) for s in view.structures if editing is None or s.id != editing.id}
 
     def unique(name: str) -> None:
-        require_name(name)
-        if fold(name) in taken:
-            raise InvalidInput("board.error.duplicate_structure", "name", name=name)
+        check_structure_name(view.structures, name, editing.id if editing else None)
 
     def not_future(day: dt.date | None) -> None:
-        if day is not None and day > today:
-            raise InvalidInput(
-                "board.error.created_future", "created", date=day.strftime(t("board.date_format"))
-            )
+        check_created(day, today)
 
     return [
         Field("name", t("board.field.name"), required=True, check=unique),
@@ -100,18 +96,6 @@ def structure_fields(view: CohortView, today: dt.date, editing: Structure | None
 
 def check_name(value: str) -> None:
     require_name(value)
-
-
-def check_email(value: str) -> None:
-    """Only the shape (something@domain.tld): the address is typed, not verified."""
-    if value and not EMAIL.fullmatch(value):
-        raise InvalidInput("board.error.bad_email", "email", value=value)
-
-
-def check_phone(value: str) -> None:
-    """Digits, spaces and the usual separators, with at least four digits."""
-    if value and (not PHONE.fullmatch(value) or sum(c.isdigit() for c in value) < 4):
-        raise InvalidInput("board.error.bad_phone", "phone", value=value)
 
 
 def _role_is_governance(role: str | None) -> bool:
@@ -153,64 +137,6 @@ def changed_fields(record: Record, values: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- what a deletion takes with it ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Removal:
-    """A record and everything that goes with it, as one write and as counts to ask about."""
-
-    name: str
-    ops: list[Op] = field(default_factory=list)
-    participants: int = 0
-    attendance: int = 0
-    tasks: int = 0
-    notes: int = 0
-    bilans: int = 0
-
-
-def _delete(record: Record) -> Op:
-    return {"o": "del", "t": record.TABLE, "i": record.id}
-
-
-def structure_removal(view: CohortView, structure_id: str) -> Removal | None:
-    """A structure with its participants and their attendance, its tasks, its notes,
-    and its own bilan session (with that session's clock), which means nothing without it."""
-    structure = view.structure(structure_id)
-    if structure is None:
-        return None
-    people = view.participants_of(structure_id)
-    ids = {p.id for p in people}
-    marks = [a for a in view.attendance if a.participant_id in ids]
-    tasks = [task for task in view.tasks if task.structure_id == structure_id]
-    notes = view.notes_of(structure_id)
-    bilans = [
-        s for s in view.sessions if s.kind == SessionKind.BILAN and s.structure_id == structure_id
-    ]
-    bilan_ids = {s.id for s in bilans}
-    clock = [e for e in view.clock if e.session_id in bilan_ids]
-    group: Sequence[Sequence[Record]] = (marks, people, tasks, notes, clock, bilans, [structure])
-    return Removal(
-        name=structure.name,
-        ops=[_delete(record) for records in group for record in records],
-        participants=len(people),
-        attendance=len(marks),
-        tasks=len(tasks),
-        notes=len(notes),
-        bilans=len(bilans),
-    )
-
-
-def participant_removal(view: CohortView, participant_id: str) -> Removal | None:
-    """A participant with their attendance marks."""
-    person = next((p for p in view.participants if p.id == participant_id), None)
-    if person is None:
-        return None
-    marks = [a for a in view.attendance if a.participant_id == participant_id]
-    return Removal(
-        name=person.name,
-        ops=[*(_delete(a) for a in marks), _delete(person)],
-        attendance=len(marks),
-    )
 
 
 def _counted(what: str, count: int) -> str:
@@ -319,8 +245,15 @@ class BoardScreen(AreaScreen):
         where = "#board-people" if self.has_class("-wide") else "#board-detail"
         return self.query_one(f"{where} ParticipantList", ParticipantList)
 
+    def now(self) -> arrow.Arrow:
+        return self.facilitator.now()
+
     def today(self, view: CohortView) -> dt.date:
-        return self.facilitator.now().to(view.cohort.timezone).date()
+        return view.cohort.today(self.now())
+
+    def _added(self, structure: Structure) -> None:
+        """Put the cursor on a structure once it appears (called from the save worker)."""
+        self._select = structure.id
 
     def show(self, view: CohortView) -> None:
         self._view = view
@@ -431,11 +364,9 @@ class BoardScreen(AreaScreen):
         def added(values: dict[str, Any] | None) -> None:
             if values is None:
                 return
-            structure = Structure(**values)
-            self._select = structure.id
             self.facilitator.save(
-                lambda store: store.put(structure),
-                t("board.saved.structure_added", name=structure.name),
+                lambda store: self._added(actions.add_structure(store, now=self.now(), **values)),
+                t("board.saved.structure_added", name=values["name"]),
             )
 
         fields = structure_fields(view, self.today(view), None)
@@ -456,7 +387,9 @@ class BoardScreen(AreaScreen):
                 self.notify(t("board.unchanged"), timeout=3)
                 return
             self.facilitator.save(
-                lambda store: store.patch(Structure, structure.id, changes),
+                lambda store: actions.update_structure(
+                    store, structure.id, now=self.now(), **changes
+                ),
                 t("board.saved.structure_edited", name=values["name"]),
             )
 
@@ -466,11 +399,14 @@ class BoardScreen(AreaScreen):
         self.app.push_screen(FormScreen(title, fields, values), edited)
 
     def _delete_structure(self, structure_id: str) -> None:
-        self._confirm_removal(structure_removal, structure_id, structure=True)
+        self._confirm_removal(
+            structure_removal, actions.delete_structure, structure_id, structure=True
+        )
 
     def _confirm_removal(
         self,
         plan: Callable[[CohortView, str], Removal | None],
+        delete: Callable[..., Removal],
         record_id: str,
         *,
         structure: bool,
@@ -486,11 +422,7 @@ class BoardScreen(AreaScreen):
                 return
 
             def write(store: CohortStore) -> None:
-                # Counted again from the store as it is now: a participant or a note
-                # added elsewhere since the question was asked goes too, not orphaned.
-                fresh = plan(CohortView.load(store), record_id)
-                if fresh is not None:
-                    store.apply(fresh.ops)
+                delete(store, record_id, now=self.now())
 
             done = "board.deleted.structure" if structure else "board.deleted.participant"
             self.facilitator.save(write, t(done, name=removal.name))
@@ -512,13 +444,13 @@ class BoardScreen(AreaScreen):
         def added(values: dict[str, Any] | None) -> None:
             if values is None:
                 return
-            person = Participant(**{**values, "role": Role(values["role"])})
-            self._select = person.structure_id
-            self._select_participant = person.id
-            self.facilitator.save(
-                lambda store: store.put(person),
-                t("board.saved.participant_added", name=person.name),
-            )
+            self._select = values["structure_id"]
+
+            def write(store: CohortStore) -> None:
+                person = actions.add_participant(store, now=self.now(), **values)
+                self._select_participant = person.id
+
+            self.facilitator.save(write, t("board.saved.participant_added", name=values["name"]))
 
         defaults = {
             "structure_id": structure_id,
@@ -543,12 +475,12 @@ class BoardScreen(AreaScreen):
             if not changes:
                 self.notify(t("board.unchanged"), timeout=3)
                 return
-            if "role" in changes:
-                changes["role"] = Role(changes["role"])
             self._select = values["structure_id"]
             self._select_participant = person.id
             self.facilitator.save(
-                lambda store: store.patch(Participant, person.id, changes),
+                lambda store: actions.update_participant(
+                    store, person.id, now=self.now(), **changes
+                ),
                 t("board.saved.participant_edited", name=values["name"]),
             )
 
@@ -578,13 +510,11 @@ class BoardScreen(AreaScreen):
 
     @work(thread=True, group="board-forget")
     def _forget(self, participant_id: str, name: str) -> None:
-        from facilitator.privacy import forget
-
         store = self.facilitator.store
         if store is None:
             return
         try:
-            report = forget(store, participant_id)
+            report = actions.forget_participant(store, participant_id, now=self.now())
         except StoreError as error:
             self.app.call_from_thread(self.notify, error.message, severity="error", timeout=30)
             return
@@ -603,4 +533,6 @@ class BoardScreen(AreaScreen):
         self.app.call_from_thread(self.facilitator.poll_store)
 
     def _delete_participant(self, participant_id: str) -> None:
-        self._confirm_removal(participant_removal, participant_id, structure=False)
+        self._confirm_removal(
+            participant_removal, actions.delete_participant, participant_id, structure=False
+        )

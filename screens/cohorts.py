@@ -10,7 +10,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from facilitator.domain import Approach, Cohort, Consultant, label, require_name
+from facilitator import actions
+from facilitator.domain import Approach, Consultant, InvalidInput, label, require_name
 from facilitator.i18n import t
 from facilitator.store import StoreError
 from facilitator.workspace import CohortEntry
@@ -148,19 +149,20 @@ class CohortListScreen(WriteGuard, Screen[None]):
             if values["consultant"]
             else []
         )
-        cohort = Cohort(
-            name=values["name"],
-            approach=Approach(values["approach"]),
-            territory=values["territory"],
-            start_date=values["start_date"],
-            consultants=consultants,
-        )
         try:
-            store = self.facilitator.workspace.create([cohort])
-        except StoreError as error:
+            store = actions.create_cohort(
+                self.facilitator.workspace,
+                now=self.facilitator.now(),
+                name=values["name"],
+                approach=values["approach"],
+                territory=values["territory"],
+                start_date=values["start_date"],
+                consultants=consultants,
+            )
+        except (StoreError, InvalidInput) as error:
             self.app.call_from_thread(self.notify, error.message, severity="error", timeout=30)
             return
-        self.app.call_from_thread(self.notify, t("cohorts.created", name=cohort.name))
+        self.app.call_from_thread(self.notify, t("cohorts.created", name=values["name"]))
         self.app.call_from_thread(self.facilitator.open_cohort, store.path)
 
     def action_backups(self) -> None:
@@ -210,8 +212,9 @@ class CohortListScreen(WriteGuard, Screen[None]):
     def patch(self, entry: CohortEntry, fields: dict[str, Any], done: str) -> None:
         assert entry.cohort is not None
         try:
-            self.facilitator.workspace.open(entry.path).patch(Cohort, entry.cohort.id, fields)
-        except StoreError as error:
+            store = self.facilitator.workspace.open(entry.path)
+            actions.update_cohort(store, now=self.facilitator.now(), **fields)
+        except (StoreError, InvalidInput) as error:
             self.app.call_from_thread(self.notify, error.message, severity="error", timeout=30)
             return
         self.app.call_from_thread(self.notify, done)

@@ -10,7 +10,6 @@ leaves it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import arrow
@@ -21,6 +20,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from facilitator import actions
 from facilitator.agenda import item_title
 from facilitator.clock import (
     Action,
@@ -31,7 +31,6 @@ from facilitator.clock import (
     replan,
 )
 from facilitator.domain import (
-    AgendaItem,
     ClockEvent,
     InvalidInput,
     Lever,
@@ -39,13 +38,11 @@ from facilitator.domain import (
     NoteKind,
     Session,
     SessionKind,
-    encode_value,
     label,
 )
 from facilitator.i18n import t
 from facilitator.live import live_session
 from facilitator.programme import SessionPlan, format_day, session_plan
-from facilitator.store import Op
 from facilitator.view import CohortView
 from screens.base import WriteGuard
 from screens.widgets.attendance import AttendanceScreen
@@ -306,19 +303,17 @@ class SessionScreen(WriteGuard, Screen[None]):
         except InvalidInput as error:
             self.notify(error.message, severity="warning", timeout=3)
             return
-        plan = self.plan
-        ops: list[Op] = [{"o": "put", "t": ClockEvent.TABLE, "d": event.to_doc()}]
-        if plan.stand_in is not None:
-            # The clock counts items by position: keep the agenda it runs on.
-            ops.append(self._agenda_patch(plan.items, plan))
-        self.facilitator.save(lambda store: store.apply(ops), None)
-
-    def _agenda_patch(self, items: Sequence[AgendaItem], plan: SessionPlan) -> Op:
-        """Keep ``items`` as the session's own agenda, with the times it is planned on."""
-        fields = encode_value(
-            {"agenda": list(items), "start_time": plan.start, "end_time": plan.end}
+        self.facilitator.save(
+            lambda store: actions.press_clock(
+                store,
+                self.session_id,
+                event.action,
+                now=event.at,
+                minutes=event.minutes,
+                item=event.item,
+            ),
+            None,
         )
-        return {"o": "patch", "t": Session.TABLE, "i": self.session_id, "f": fields}
 
     def action_replan(self) -> None:
         now = self.facilitator.now()
@@ -331,9 +326,11 @@ class SessionScreen(WriteGuard, Screen[None]):
 
         def answered(apply: bool | None) -> None:
             if apply:
-                patch = self._agenda_patch(proposal.items, plan)
                 self.facilitator.save(
-                    lambda store: store.apply([patch]), t("session.replan.applied")
+                    lambda store: actions.apply_replan(
+                        store, self.session_id, proposal.items, now=self.facilitator.now()
+                    ),
+                    t("session.replan.applied"),
                 )
 
         self.app.push_screen(
@@ -379,11 +376,7 @@ class SessionScreen(WriteGuard, Screen[None]):
 
     @on(CaptureLine.Captured)
     def captured(self, event: CaptureLine.Captured) -> None:
-        note = event.draft.to_note(
-            session_id=self.session_id,
-            author=self.facilitator.author,
-            created=self.facilitator.now(),
-        )
+        draft, now, author = event.draft, self.facilitator.now(), self.facilitator.author
         line = event.line
         capture = self.query_one(CaptureLine)
 
@@ -391,7 +384,11 @@ class SessionScreen(WriteGuard, Screen[None]):
             capture.restore(line, message)
 
         self.facilitator.save(
-            lambda store: store.put(note), t("session.note.saved"), on_error=failed
+            lambda store: actions.capture_note(
+                store, draft, now=now, session_id=self.session_id, author=author
+            ),
+            t("session.note.saved"),
+            on_error=failed,
         )
 
     # --- the feed -------------------------------------------------------------------------
@@ -467,9 +464,11 @@ class SessionScreen(WriteGuard, Screen[None]):
             changed = {k: v for k, v in values.items() if v != before[k]}
             if not changed:
                 return
-            changed["edited"] = self.facilitator.now()
             self.facilitator.save(
-                lambda store: store.patch(Note, note.id, changed), t("session.note.edited")
+                lambda store: actions.edit_note(
+                    store, note.id, now=self.facilitator.now(), **changed
+                ),
+                t("session.note.edited"),
             )
 
         self.app.push_screen(FormScreen(t("session.note.edit_title"), fields, before), edited)
@@ -479,11 +478,17 @@ class SessionScreen(WriteGuard, Screen[None]):
         if note is None:
             return
         self.deleted.append(note)
-        self.facilitator.save(lambda store: store.delete(Note, note.id), t("session.note.deleted"))
+        self.facilitator.save(
+            lambda store: actions.delete_note(store, note.id, now=self.facilitator.now()),
+            t("session.note.deleted"),
+        )
 
     def action_undo(self) -> None:
         if not self.deleted:
             self.notify(t("session.note.nothing_to_undo"), timeout=2)
             return
         note = self.deleted.pop()
-        self.facilitator.save(lambda store: store.put(note), t("session.note.restored"))
+        self.facilitator.save(
+            lambda store: actions.restore_note(store, note, now=self.facilitator.now()),
+            t("session.note.restored"),
+        )

@@ -286,9 +286,10 @@ def test_editing_returns_new_lists_and_leaves_the_old_one() -> None:
         (lambda xs: agenda.delete(xs, -1), "agenda.error.bad_position"),
         (lambda xs: agenda.insert(xs, 4, item(5)), "agenda.error.bad_position"),
         (lambda xs: agenda.move(xs, 0, 3), "agenda.error.bad_position"),
-        (lambda xs: agenda.resize(xs, 0, -5), "domain.error.negative_duration"),
+        (lambda xs: agenda.resize(xs, 0, -5), "domain.error.no_duration"),
+        (lambda xs: agenda.resize(xs, 0, 0), "domain.error.no_duration"),
         (lambda xs: agenda.resize(xs, 0, 900), "agenda.error.too_long"),
-        (lambda xs: agenda.insert(xs, 0, item(-1)), "domain.error.negative_duration"),
+        (lambda xs: agenda.insert(xs, 0, item(-1)), "domain.error.no_duration"),
     ],
 )
 def test_bad_edits_are_refused_with_a_catalogue_key(edit, key: str) -> None:  # type: ignore[no-untyped-def]

@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from facilitator.actions import ReviewChanges, merged_ratings
 from facilitator.domain import (
     FEEDBACK_QUESTIONS,
     BilanReview,
@@ -33,10 +34,8 @@ from facilitator.workspace import Workspace
 from screens.bilan import BilanScreen, BilanTable, MirrorScreen, ThreadScreen
 from screens.session import SessionScreen
 from screens.widgets.bilan_form import (
-    ReviewChanges,
     ReviewForm,
     check_rating,
-    merged_ratings,
     rating_field,
     review_changes,
     review_values,

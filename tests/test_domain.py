@@ -30,7 +30,7 @@ from facilitator.domain import (
     Structure,
     parse_date,
     parse_time,
-    require_minutes,
+    require_duration,
     require_name,
 )
 
@@ -121,8 +121,11 @@ def test_bad_time_empty_name_negative_duration() -> None:
     with pytest.raises(InvalidInput, match="vide"):
         require_name("   ")
     assert require_name("  Les   Jardins ") == "Les Jardins"
-    with pytest.raises(InvalidInput, match="négative"):
-        require_minutes(-5)
+    with pytest.raises(InvalidInput, match="au moins 1 minute"):
+        require_duration(-5)
+    with pytest.raises(InvalidInput):
+        require_duration(0)
+    assert require_duration(1) == 1
 
 
 def test_governance_roles() -> None:

@@ -30,8 +30,8 @@ from textual.events import Resize
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from facilitator import actions
 from facilitator.domain import (
-    Attendance,
     Participant,
     Presence,
     Session,
@@ -41,7 +41,7 @@ from facilitator.domain import (
 )
 from facilitator.i18n import t
 from facilitator.rules import is_governance
-from facilitator.store import CohortStore, Op
+from facilitator.store import CohortStore
 from facilitator.view import CohortView
 from screens.widgets.list_dialog import ListDialog
 
@@ -405,20 +405,10 @@ class AttendanceScreen(ListDialog):
         pending = {pid: _Pending(presence) for pid, presence in marks.items()}
         self.pending.update(pending)
         self.redraw()
-        session_id = self.session_id
-        ops: list[Op] = []
-        for participant_id, presence in marks.items():
-            key = Attendance.key(session_id, participant_id)
-            if presence is None:
-                ops.append({"o": "del", "t": Attendance.TABLE, "i": key})
-            else:
-                record = Attendance(
-                    id=key, session_id=session_id, participant_id=participant_id, presence=presence
-                )
-                ops.append({"o": "put", "t": Attendance.TABLE, "d": record.to_doc()})
+        session_id, wanted = self.session_id, dict(marks)
 
         def write(store: CohortStore) -> None:
-            store.apply(ops)
+            actions.mark_attendance(store, session_id, wanted, now=self.facilitator.now())
             for mark in pending.values():
                 mark.written.set()
 

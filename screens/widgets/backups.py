@@ -6,6 +6,7 @@ undone from this same list.
 
 from __future__ import annotations
 
+import arrow
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from facilitator import actions
 from facilitator.i18n import t
 from facilitator.store import BackupInfo, CohortStore, StoreError
 from screens.base import WriteGuard
@@ -81,7 +83,7 @@ class BackupsScreen(WriteGuard, ModalScreen[bool]):
     @work(thread=True, group="restore")
     def restore(self, backup: BackupInfo) -> None:
         try:
-            kept = self.store.restore(backup.path)
+            kept = actions.restore_backup(self.store, backup.path, now=arrow.utcnow())
         except StoreError as error:
             self.app.call_from_thread(self.notify, error.message, severity="error", timeout=30)
             return

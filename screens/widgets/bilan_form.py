@@ -17,21 +17,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from textual.widgets import Input
 
+from facilitator.actions import ReviewChanges
 from facilitator.domain import (
     FEEDBACK_QUESTIONS,
     BilanReview,
     InvalidInput,
-    Session,
     require_rating,
 )
 from facilitator.i18n import t
-from facilitator.store import CohortStore
 from screens.widgets.form import Field, FormScreen
 
 RATING_PREFIX = "rating_"
@@ -88,17 +86,6 @@ def review_values(review: BilanReview | None) -> dict[str, Any]:
     return values
 
 
-@dataclass(frozen=True)
-class ReviewChanges:
-    """What the person changed in the form: some fields, some ratings (None clears one)."""
-
-    fields: dict[str, Any] = field(default_factory=dict)
-    ratings: dict[str, int | None] = field(default_factory=dict)
-
-    def __bool__(self) -> bool:
-        return bool(self.fields or self.ratings)
-
-
 def review_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> ReviewChanges:
     """Compare the form as it opened with the form as it was saved."""
     ratings: dict[str, int | None] = {}
@@ -117,45 +104,6 @@ def review_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> Revie
     if follow_up != before.get("follow_up"):
         fields["follow_up"] = follow_up
     return ReviewChanges(fields, ratings)
-
-
-def merged_ratings(current: Mapping[str, int], changes: Mapping[str, int | None]) -> dict[str, int]:
-    ratings = dict(current)
-    for key, value in changes.items():
-        if value is None:
-            ratings.pop(key, None)
-        else:
-            ratings[key] = value
-    return ratings
-
-
-def write_review(store: CohortStore, bilan: Session, changes: ReviewChanges) -> None:
-    """Write ``changes`` to the compte rendu of ``bilan`` (its id is the bilan's id).
-
-    The first save creates the record; later ones patch only the changed fields.
-    Reading and writing under one hold of the store's (re-entrant) lock makes the
-    merge of ratings safe against another terminal saving at the same moment.
-    """
-    if bilan.structure_id is None:
-        raise ValueError("a bilan session belongs to one structure")
-    with store.locked_read():
-        current = store.get(BilanReview, bilan.id)
-        if current is None:
-            store.put(
-                BilanReview(
-                    id=bilan.id,
-                    session_id=bilan.id,
-                    structure_id=bilan.structure_id,
-                    ratings=merged_ratings({}, changes.ratings),
-                    **changes.fields,
-                )
-            )
-            return
-        patch = dict(changes.fields)
-        if changes.ratings:
-            patch["ratings"] = merged_ratings(current.ratings, changes.ratings)
-        if patch:
-            store.patch(BilanReview, bilan.id, patch)
 
 
 class ReviewForm(FormScreen):

@@ -25,6 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from facilitator import actions
 from facilitator.domain import (
     SESSION_ORDER,
     PreparatoryTask,
@@ -36,7 +37,7 @@ from facilitator.domain import (
 )
 from facilitator.i18n import t
 from facilitator.programme import format_day
-from facilitator.store import CohortStore, Op
+from facilitator.store import CohortStore
 from facilitator.view import CohortView
 from screens.widgets.attendance import expected_structures
 from screens.widgets.form import Field, FormScreen
@@ -299,7 +300,9 @@ class IntersessionScreen(ListDialog):
             return
         status = NEXT_STATUS[task.status]
         self.facilitator.save(
-            lambda store: store.patch(PreparatoryTask, task.id, {"status": status}),
+            lambda store: actions.set_task_status(
+                store, task.id, status, now=self.facilitator.now()
+            ),
             t("intersession.status_saved", status=label(status)),
         )
 
@@ -316,9 +319,6 @@ class IntersessionScreen(ListDialog):
             tasks = new_tasks(view, session, values, form_structure)
             if not tasks:
                 return
-            ops: list[Op] = [
-                {"o": "put", "t": PreparatoryTask.TABLE, "d": task.to_doc()} for task in tasks
-            ]
             if len(tasks) == 1:
                 structure = view.structure(tasks[0].structure_id)
                 saved = t("intersession.added_one", structure=structure.name if structure else "")
@@ -326,7 +326,7 @@ class IntersessionScreen(ListDialog):
                 saved = t("intersession.added_all", count=len(tasks))
 
             def write(store: CohortStore) -> None:
-                store.apply(ops)
+                actions.add_tasks(store, tasks, now=self.facilitator.now())
 
             self.facilitator.save(write, saved)
 

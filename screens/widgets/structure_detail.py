@@ -111,9 +111,7 @@ def participant_prompt(participant: Participant, width: int) -> Content:
         return width <= 0 or line.cell_length <= width
 
     mark = GOVERNANCE_MARK if is_governance(participant) else " "
-    name = Content.from_markup(
-        "[b $success]$mark[/] [b]$name[/]", mark=mark, name=participant.name
-    )
+    name = Content.from_markup("[b $success]$mark[/] [b]$name[/]", mark=mark, name=participant.name)
     role = Content.from_markup("[$foreground-muted]$role[/]", role=label(participant.role))
     head = Content.assemble(name, Content.from_markup("[$foreground-muted] · [/]"), role)
     lines = [head] if fits(head) else [name, Content(INDENT) + role]
