@@ -212,8 +212,12 @@ def set_consultant(
     name: str | None = None,
     days_budgeted: float | None = None,
     days_spent: float | None = None,
+    **changes: Any,
 ) -> Cohort:
-    """Add a consultant or change their days: by ``name``, or the only one without it."""
+    """Add a consultant or change their days: by ``name``, or the only one without it.
+
+    Other settings (``changes``, as :func:`update_cohort` takes them) go in the same
+    write, so a command that changes both changes nothing when either is refused."""
     with store.locked_read():
         cohort = cohort_of(store)
         consultants = list(cohort.consultants)
@@ -235,7 +239,7 @@ def set_consultant(
             days_budgeted=current.days_budgeted if days_budgeted is None else days_budgeted,
             days_spent=current.days_spent if days_spent is None else days_spent,
         )
-        return update_cohort(store, now=now, consultants=consultants)
+        return update_cohort(store, now=now, consultants=consultants, **changes)
 
 
 # --- structures -----------------------------------------------------------------------------
