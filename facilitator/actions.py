@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import arrow
@@ -58,7 +60,15 @@ from facilitator.programme import (
     programme_templates,
     session_plan,
 )
-from facilitator.store import CohortStore, Op, RecordGone, delete_op, patch_op, put_op
+from facilitator.store import (
+    CohortStore,
+    Op,
+    ReadOnlyStore,
+    RecordGone,
+    delete_op,
+    patch_op,
+    put_op,
+)
 from facilitator.view import CohortView
 from facilitator.workspace import Workspace, fold
 
@@ -500,42 +510,66 @@ def add_session(
 ) -> Session:
     """A session laid out from a template (the kind's default unless named): a bilan
     belongs to one structure, which may have only one; a collective session to none."""
+    with store.locked_read():
+        session = new_session(
+            CohortView.load(store),
+            kind=kind,
+            date=date,
+            structure_id=structure_id,
+            start_time=start_time,
+            end_time=end_time,
+            place=place,
+            template=template,
+        )
+        store.put(session)
+    return session
+
+
+def new_session(
+    view: CohortView,
+    *,
+    kind: SessionKind | str,
+    date: dt.date,
+    structure_id: str | None = None,
+    start_time: dt.time | None = None,
+    end_time: dt.time | None = None,
+    place: str = "",
+    template: str | None = None,
+) -> Session:
+    """The session :func:`add_session` writes, checked against ``view``; writes nothing,
+    so a form can show the sentence next to its field before anything is saved."""
     kind = SessionKind(kind)
     require_programme_date(date)
-    chosen = agenda.load_template(template) if template else agenda.default_template(kind)
+    chosen = _template(view.path.parent, template) if template else agenda.default_template(kind)
     if chosen.session != kind:
         raise InvalidInput(
             "programme.error.template_kind", "template", value=chosen.name, kind=label(kind)
         )
-    with store.locked_read():
-        view = CohortView.load(store)
-        if kind == SessionKind.BILAN:
-            structure = view.structure(structure_id)
-            if structure is None:
-                raise _fail("bilan_needs_structure", "structure_id")
-            if view.bilan_of(structure.id) is not None:
-                raise _fail("bilan_exists", "structure_id", name=structure.name)
-        elif structure_id is not None:
-            raise _fail("collective_has_no_structure", "structure_id")
-        start = start_time or chosen.start
-        end = end_time if end_time is not None else chosen.end
-        if end_time is None and chosen.end is not None and chosen.end <= start:
-            end = None  # the template's end of day no longer means anything this late
-        _check_hours(start, end)
-        items = agenda.instantiate(chosen, _structures_for(view, kind, structure_id))
-        agenda.check_agenda(Day([], start, end), Day(items, start, end), view.structure_names())
-        session = Session(
-            kind=kind,
-            date=date,
-            start_time=start,
-            end_time=end,
-            place=" ".join(place.split()),
-            structure_id=structure_id,
-            template=chosen.name,
-            agenda=items,
-        )
-        store.put(session)
-    return session
+    if kind == SessionKind.BILAN:
+        structure = view.structure(structure_id)
+        if structure is None:
+            raise _fail("bilan_needs_structure", "structure_id")
+        if view.bilan_of(structure.id) is not None:
+            raise _fail("bilan_exists", "structure_id", name=structure.name)
+    elif structure_id is not None:
+        raise _fail("collective_has_no_structure", "structure_id")
+    start = start_time or chosen.start
+    end = end_time if end_time is not None else chosen.end
+    if end_time is None and chosen.end is not None and chosen.end <= start:
+        end = None  # the template's end of day no longer means anything this late
+    _check_hours(start, end)
+    items = agenda.instantiate(chosen, _structures_for(view, kind, structure_id))
+    agenda.check_agenda(Day([], start, end), Day(items, start, end), view.structure_names())
+    return Session(
+        kind=kind,
+        date=date,
+        start_time=start,
+        end_time=end,
+        place=" ".join(place.split()),
+        structure_id=structure_id,
+        template=chosen.name,
+        agenda=items,
+    )
 
 
 def _check_hours(start: dt.time | None, end: dt.time | None) -> None:
@@ -554,6 +588,16 @@ def update_session(
     """Move a session (date, start, end) or say where it takes place (a room, a video
     link). Its agenda must still fit: the new hours are refused if it would run past
     the end of its day."""
+    with store.locked_read():
+        after = updated_session(CohortView.load(store), session_id, **changes)
+        if changes:
+            store.patch(Session, session_id, {name: getattr(after, name) for name in changes})
+    return after
+
+
+def updated_session(view: CohortView, session_id: str, **changes: Any) -> Session:
+    """The session as :func:`update_session` leaves it, checked against ``view``;
+    writes nothing (a form checks the hours and the agenda with it before saving)."""
     unknown = set(changes) - set(SESSION_FIELDS)
     if unknown:
         raise TypeError(f"not session fields: {sorted(unknown)}")
@@ -562,23 +606,19 @@ def update_session(
         require_programme_date(checked["date"])
     if "place" in checked:
         checked["place"] = " ".join(str(checked["place"] or "").split())
-    with store.locked_read():
-        view = CohortView.load(store)
-        session = view.session(session_id)
-        if session is None:
-            raise RecordGone()
-        plan = session_plan(session, view.structures)
-        after = dataclasses.replace(session, **checked)
-        start = after.start_time or plan.start
-        end = after.end_time if "end_time" in checked else plan.end
-        _check_hours(start, end)
-        agenda.check_agenda(
-            Day(plan.items, plan.start, plan.end),
-            Day(plan.items, start, end),
-            view.structure_names(),
-        )
-        if checked:
-            store.patch(Session, session_id, checked)
+    session = view.session(session_id)
+    if session is None:
+        raise RecordGone()
+    plan = session_plan(session, view.structures)
+    after = dataclasses.replace(session, **checked)
+    start = after.start_time or plan.start
+    end = after.end_time if "end_time" in checked else plan.end
+    _check_hours(start, end)
+    agenda.check_agenda(
+        Day(plan.items, plan.start, plan.end),
+        Day(plan.items, start, end),
+        view.structure_names(),
+    )
     return after
 
 
@@ -758,12 +798,59 @@ def undo_agenda_edit(
     return AgendaEdit(Day(plan.items, plan.start, plan.end), before, session.template)
 
 
+def template_choices(store: CohortStore, kind: SessionKind) -> list[Template]:
+    """The templates a session of ``kind`` can be laid out from: the shipped ones (the
+    default first), then those the workspace's facilitators saved."""
+    return [*agenda.templates(kind), *agenda.own_templates(store.path.parent, kind)]
+
+
+def _template(root: Path, name: str) -> Template:
+    """A template by name: a shipped one, or one of the workspace at ``root``."""
+    if name.startswith(agenda.OWN_PREFIX):
+        for own in agenda.own_templates(root):
+            if own.name == name:
+                return own
+        raise InvalidInput("agenda.error.unknown_template", "template", value=name)
+    return agenda.load_template(name)
+
+
+def save_agenda_as_template(
+    store: CohortStore, session_id: str, name: str, *, now: arrow.Arrow
+) -> Template:
+    """« Enregistrer comme modèle »: the session's agenda and hours as a template of the
+    workspace, offered to the sessions of that kind in every cohort of it. A name
+    already taken (or a file of that name, even unreadable) is refused, never replaced."""
+    from facilitator.files import ensure_dir, write_atomic
+
+    if store.read_only:
+        raise ReadOnlyStore()
+    view = CohortView.load(store)
+    session = view.session(session_id)
+    if session is None:
+        raise RecordGone()
+    plan = session_plan(session, view.structures)
+    template = agenda.template_from_agenda(
+        name, session.kind, Day(plan.items, plan.start, plan.end), view.structure_names()
+    )
+    folder = agenda.own_templates_dir(store.path.parent)
+    ensure_dir(folder, store.modes)
+    payload = json.dumps(agenda.template_doc(template), ensure_ascii=False, indent=1)
+    try:
+        write_atomic(
+            folder / f"{template.name}.json", payload.encode("utf-8"), store.modes, replace=False
+        )
+    except FileExistsError:
+        raise InvalidInput("agenda.error.template_taken", "name", name=template.own_name) from None
+    return template
+
+
 def change_template(
     store: CohortStore, session_id: str, template: str, *, now: arrow.Arrow
 ) -> AgendaEdit:
-    """Lay the session's agenda out again from another template of its kind, with that
-    template's hours. The agenda it replaces is what undo puts back."""
-    chosen = agenda.load_template(template)
+    """Lay the session's agenda out again from another template of its kind (shipped or
+    the workspace's), with that template's hours. The agenda it replaces is what undo
+    puts back."""
+    chosen = _template(store.path.parent, template)
 
     def edit(_items: list[AgendaItem], view: CohortView, session: Session) -> list[AgendaItem]:
         if chosen.session != session.kind:

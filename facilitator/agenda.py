@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from facilitator.domain import (
@@ -63,6 +67,7 @@ class TemplateItem:
     kind: ItemKind
     per_structure: bool = False
     fixed_time: dt.time | None = None
+    title: str = ""  # a facilitator's own item (in a workspace's template) has a title, no key
 
 
 @dataclass(frozen=True)
@@ -79,9 +84,13 @@ class Template:
     start: dt.time
     end: dt.time | None
     items: tuple[TemplateItem, ...]
+    own_name: str = ""  # a workspace's template: the name the facilitator gave it
 
     def label(self, lang: str | None = None) -> str:
-        """What a person picks from: the session's name and the variant."""
+        """What a person picks from: the session's name and the variant (or the
+        facilitator's own name for a template of the workspace)."""
+        if self.own_name:
+            return t("agenda.own_template", lang, name=self.own_name)
         return t(
             "agenda.template",
             lang,
@@ -124,7 +133,15 @@ def default_template(kind: SessionKind) -> Template:
     return templates(kind)[0]
 
 
-_TEMPLATE_ITEM_FIELDS = {"key", "minutes", "min_minutes", "kind", "per_structure", "fixed_time"}
+_TEMPLATE_ITEM_FIELDS = {
+    "key",
+    "title",
+    "minutes",
+    "min_minutes",
+    "kind",
+    "per_structure",
+    "fixed_time",
+}
 
 
 def _parse_template(name: str, doc: dict[str, Any]) -> Template:
@@ -139,12 +156,16 @@ def _parse_template(name: str, doc: dict[str, Any]) -> Template:
         if unknown:
             raise fail(f"unknown fields {sorted(unknown)}")
         minutes, minimum = int(raw["minutes"]), int(raw.get("min_minutes", raw["minutes"]))
+        key, title = str(raw.get("key", "")), str(raw.get("title", ""))
         if not 0 <= minimum <= minutes <= MAX_ITEM_MINUTES:
-            raise fail(f"{raw['key']!r}: need 0 <= min_minutes <= minutes <= {MAX_ITEM_MINUTES}")
+            raise fail(f"{key or title!r}: need 0 <= min_minutes <= minutes <= {MAX_ITEM_MINUTES}")
+        if not (key or title.strip()):
+            raise fail("an item has neither a key nor a title")
         fixed = raw.get("fixed_time")
         items.append(
             TemplateItem(
-                key=str(raw["key"]),
+                key=key,
+                title=title,
                 minutes=minutes,
                 min_minutes=minimum,
                 kind=ItemKind(raw["kind"]),
@@ -162,6 +183,107 @@ def _parse_template(name: str, doc: dict[str, Any]) -> Template:
         start=dt.time.fromisoformat(doc["start"]),
         end=dt.time.fromisoformat(end) if end else None,
         items=tuple(items),
+        own_name=str(doc.get("own_name", "")),
+    )
+
+
+# --- a workspace's own templates ----------------------------------------------------
+
+_ITEM_KINDS = frozenset(kind.value for kind in ItemKind)
+
+OWN_PREFIX = "espace-"
+"""A workspace template's name starts with this, so it never takes a shipped one's."""
+
+
+def own_templates_dir(root: Path) -> Path:
+    return root / "templates"
+
+
+def own_template_name(name: str) -> str:
+    """The file name of a facilitator's template: its name folded to letters and dashes."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    slug = re.sub(r"[^a-z0-9]+", "-", bare).strip("-")[:60]
+    if not slug:
+        raise InvalidInput("domain.error.empty_name", "name")
+    return OWN_PREFIX + slug
+
+
+def own_templates(root: Path, kind: SessionKind | None = None) -> list[Template]:
+    """The templates the workspace's facilitators saved, in name order (of one kind if
+    given). A file that does not read as a template is skipped, never rewritten."""
+    folder = own_templates_dir(root)
+    found: list[Template] = []
+    for path in sorted(folder.glob(f"{OWN_PREFIX}*.json")) if folder.is_dir() else []:
+        try:
+            template = _parse_template(path.stem, json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if kind is None or template.session == kind:
+            found.append(template)
+    return sorted(found, key=lambda tpl: tpl.own_name.casefold())
+
+
+def template_doc(template: Template) -> dict[str, Any]:
+    """A template as its file holds it (the shipped templates' format)."""
+
+    def item(raw: TemplateItem) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "key": raw.key,
+            "minutes": raw.minutes,
+            "min_minutes": raw.min_minutes,
+            "kind": raw.kind.value,
+        }
+        if raw.title:
+            doc["title"] = raw.title
+        if raw.per_structure:
+            doc["per_structure"] = True
+        if raw.fixed_time is not None:
+            doc["fixed_time"] = raw.fixed_time.isoformat(timespec="minutes")
+        return doc
+
+    return {
+        "session": template.session.value,
+        "variant": template.variant,
+        "own_name": template.own_name,
+        "start": template.start.isoformat(timespec="minutes"),
+        "end": template.end.isoformat(timespec="minutes") if template.end else None,
+        "items": [item(i) for i in template.items],
+    }
+
+
+def template_from_agenda(
+    name: str, kind: SessionKind, day: Day, structure_names: Mapping[str, str] | None = None
+) -> Template:
+    """An agenda as a template: a round table's slots become one round-table item (with
+    one slot's minutes), laid out again for the structures of whichever cohort uses it."""
+    items: list[TemplateItem] = []
+    index = 0
+    while index < len(day.items):
+        block = round_table(day.items, index)
+        item = day.items[block.start]
+        items.append(
+            TemplateItem(
+                key=item.key,
+                title=item.title,
+                minutes=item.minutes,
+                min_minutes=min(item.min_minutes, item.minutes),
+                kind=ItemKind(item.kind) if item.kind in _ITEM_KINDS else ItemKind.PLENARY,
+                per_structure=item.per_structure,
+                fixed_time=item.fixed_time,
+            )
+        )
+        index = block.stop
+    if not items:
+        raise InvalidInput("agenda.error.empty_template", "name")
+    return Template(
+        name=own_template_name(name),
+        session=kind,
+        variant="own",
+        start=day.start,
+        end=day.end,
+        items=tuple(items),
+        own_name=" ".join(name.split()),
     )
 
 
@@ -183,6 +305,7 @@ def from_template_item(item: TemplateItem, structures: Sequence[Structure]) -> l
     return [
         AgendaItem(
             key=item.key,
+            title=item.title,
             minutes=item.minutes,
             min_minutes=item.min_minutes,
             kind=item.kind.value,

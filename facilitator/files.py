@@ -74,8 +74,14 @@ def temp_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
 
 
-def write_atomic(target: Path, data: bytes, modes: Modes = PRIVATE) -> None:
-    """Replace ``target`` with ``data``, durably: on disk before this returns."""
+def write_atomic(
+    target: Path, data: bytes, modes: Modes = PRIVATE, *, replace: bool = True
+) -> None:
+    """Replace ``target`` with ``data``, durably: on disk before this returns.
+
+    With ``replace=False`` the file is only created: an existing ``target`` (even one
+    made a moment ago by another process) raises ``FileExistsError`` and is left alone.
+    """
     tmp = temp_path(target)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, modes.file)
     try:
@@ -88,7 +94,11 @@ def write_atomic(target: Path, data: bytes, modes: Modes = PRIVATE) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, target)
+        if replace:
+            os.replace(tmp, target)
+        else:
+            os.link(tmp, target)  # atomic, and refuses an existing name
+            tmp.unlink()
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -495,7 +495,15 @@ def participant_time_warnings(
     return [f"{message} {advice}"]
 
 
-PROGRAMME_RULES = ("programme-too-short", "programme-too-long", "consultant-days")
+PROGRAMME_RULES = (
+    "programme-too-short",
+    "programme-too-long",
+    "consultant-days",
+    "state-of-play-before-intro",
+    "evolution-before-state-of-play",
+    "bilan-before-evolution",
+    "collective-sessions-too-close",
+)
 """The rules' findings that concern the calendar and its cost, shown beside a proposal."""
 
 
