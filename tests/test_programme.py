@@ -264,3 +264,22 @@ def test_a_session_without_agenda_stands_in_its_template() -> None:
     assert session_plan(own, group).stand_in is None
     bilan = Session(kind=SessionKind.BILAN, structure_id=group[1].id)
     assert session_plan(bilan, group).stand_in == agenda.default_template(SessionKind.BILAN)
+
+
+def test_a_programme_over_easter_2027_avoids_the_holidays_that_follow_easter() -> None:
+    """Started on 15 February 2027, the état des lieux would fall on Easter Monday (29 March)
+    and a bilan could fall on Whit Monday (17 May); Ascension is 6 May."""
+    from facilitator.workdays import is_working_day
+
+    assert not any(
+        is_working_day(day)
+        for day in (dt.date(2027, 3, 29), dt.date(2027, 5, 6), dt.date(2027, 5, 17))
+    )
+    assert is_working_day(dt.date(2027, 3, 30)) and is_working_day(dt.date(2026, 4, 7))
+    group = [Structure(name=f"S{i}") for i in range(8)]
+    proposal = propose_programme(dt.date(2027, 2, 15), group)
+    days = [s.date for s in proposal if s.date is not None]
+    assert dt.date(2027, 3, 29) not in days and dt.date(2027, 5, 17) not in days
+    assert all(is_working_day(day) for day in days)
+    state_of_play = next(s for s in proposal if s.kind == SessionKind.STATE_OF_PLAY)
+    assert state_of_play.date == dt.date(2027, 3, 30)
