@@ -1,4 +1,4 @@
-"""The cohort list: open, create, rename and archive cohorts."""
+"""The cohort list: open, create, archive cohorts and change their settings."""
 
 from __future__ import annotations
 
@@ -11,41 +11,25 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator import actions
-from facilitator.domain import Approach, Consultant, InvalidInput, label, require_name
+from facilitator.domain import InvalidInput
 from facilitator.i18n import t
 from facilitator.store import StoreError
 from facilitator.workspace import CohortEntry
 from screens.base import WriteGuard
+from screens.dialogs.cohort_settings import CohortSettingsScreen, settings_changes, settings_from
 from screens.widgets.backups import BackupsScreen
-from screens.widgets.form import Field, FormScreen
 
 if TYPE_CHECKING:
     from screens.app import FacilitatorApp
 
 
-def cohort_fields() -> list[Field]:
-    return [
-        Field("name", t("cohorts.field.name"), required=True, check=lambda v: require_name(v)),
-        Field(
-            "approach",
-            t("cohorts.field.approach"),
-            "choice",
-            required=True,
-            choices=[(label(a), a.value) for a in Approach],
-        ),
-        Field("territory", t("cohorts.field.territory")),
-        Field("start_date", t("cohorts.field.start_date"), "date"),
-        Field("consultant", t("cohorts.field.consultant")),
-        Field("days_budgeted", t("cohorts.field.days_budgeted"), "number"),
-    ]
-
-
 class CohortListScreen(WriteGuard, Screen[None]):
-    WRITE_ACTIONS = frozenset(["archive", "new", "rename"])
+    WRITE_ACTIONS = frozenset(["archive", "new", "settings"])
     BINDINGS = [
         Binding("enter", "open", t("cohorts.key.open"), show=False),
         Binding("n", "new", t("cohorts.key.new")),
-        Binding("r", "rename", t("cohorts.key.rename")),
+        # r renamed a cohort before the settings form held the name: the same form.
+        Binding("s,r", "settings", t("cohorts.key.settings")),
         Binding("a", "archive", t("cohorts.key.archive")),
         Binding("b", "backups", t("cohorts.key.backups")),
     ]
@@ -135,29 +119,15 @@ class CohortListScreen(WriteGuard, Screen[None]):
             if values is not None:
                 self.create(values)
 
-        self.app.push_screen(
-            FormScreen(
-                t("cohorts.new_title"), cohort_fields(), {"approach": Approach.TERRITORIAL.value}
-            ),
-            created,
-        )
+        self.app.push_screen(CohortSettingsScreen(None), created)
 
     @work(thread=True, group="cohort-write")
     def create(self, values: dict[str, Any]) -> None:
-        consultants = (
-            [Consultant(name=values["consultant"], days_budgeted=values["days_budgeted"] or 0.0)]
-            if values["consultant"]
-            else []
-        )
         try:
             store = actions.create_cohort(
                 self.facilitator.workspace,
                 now=self.facilitator.now(),
-                name=values["name"],
-                approach=values["approach"],
-                territory=values["territory"],
-                start_date=values["start_date"],
-                consultants=consultants,
+                **settings_from(values, None),
             )
         except (StoreError, InvalidInput) as error:
             self.app.call_from_thread(self.notify, error.message, severity="error", timeout=30)
@@ -179,24 +149,22 @@ class CohortListScreen(WriteGuard, Screen[None]):
 
         self.app.push_screen(BackupsScreen(store, entry.name), closed)
 
-    def action_rename(self) -> None:
+    def action_settings(self) -> None:
         entry = self._selected()
         if entry is None or entry.cohort is None:
             return
         cohort = entry.cohort
-        fields = [
-            Field("name", t("cohorts.field.name"), required=True, check=lambda v: require_name(v))
-        ]
 
-        def renamed(values: dict[str, Any] | None) -> None:
-            if values is not None:
-                self.patch(
-                    entry, {"name": values["name"]}, t("cohorts.renamed", name=values["name"])
-                )
+        def done(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            changes = settings_changes(cohort, values)
+            if not changes:
+                self.notify(t("cohorts.unchanged"), timeout=3)
+                return
+            self.patch(entry, changes, t("cohorts.saved", name=values["name"]))
 
-        self.app.push_screen(
-            FormScreen(t("cohorts.rename_title"), fields, {"name": cohort.name}), renamed
-        )
+        self.app.push_screen(CohortSettingsScreen(cohort), done)
 
     def action_archive(self) -> None:
         entry = self._selected()

@@ -553,9 +553,19 @@ class DashboardScreen(AreaScreen):
     """
 
     AREA = "dashboard"
+    WRITE_ACTIONS = frozenset(["settings"])
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "settings", t("cohorts.key.settings")),
+    ]
     _today: dt.date | None = None  # the day last drawn for: redraw when it changes
     # Screen declares it as an instance variable, so it cannot be annotated ClassVar here.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
+
+    def action_settings(self) -> None:
+        """The cohort's settings, the same form as on the cohort list."""
+        from screens.dialogs.cohort_settings import edit_open_cohort
+
+        edit_open_cohort(self.facilitator)
 
     DEFAULT_CSS = """
     DashboardScreen #next-step {

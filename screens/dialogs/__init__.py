@@ -1,0 +1,1 @@
+"""Modal screens: the forms and questions that open over an area."""

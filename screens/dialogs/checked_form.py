@@ -1,0 +1,80 @@
+"""The shared form, with one more check over all its values before it closes.
+
+``FormScreen`` checks each field on its own. Some rules need two fields at once (a
+session that would end before it starts, an agenda that runs past the end of its
+day, days given to a consultant without a name): the core's own check runs on the
+parsed values, and its sentence is shown under the field it names, the form staying
+open. Nothing reaches the store until every check has passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from textual.await_complete import AwaitComplete
+
+from facilitator.domain import InvalidInput
+from facilitator.store import CohortStore
+from screens.widgets.form import Field, FormScreen
+
+if TYPE_CHECKING:
+    from screens.app import FacilitatorApp
+
+
+class CheckedFormScreen(FormScreen):
+    """A ``FormScreen`` whose values also go through ``check_all`` before it closes.
+
+    ``check_all`` raises ``InvalidInput``; its ``field`` names a field of the form, or
+    a name ``aliases`` maps to one (the agenda's checks speak of ``minutes``, which the
+    session form asks as an end time). Any other goes under ``fallback`` (default: the
+    last field).
+    """
+
+    def __init__(
+        self,
+        title: str,
+        fields: Sequence[Field],
+        values: dict[str, Any] | None = None,
+        *,
+        check_all: Callable[[dict[str, Any]], object],
+        aliases: Mapping[str, str] | None = None,
+        fallback: str | None = None,
+    ) -> None:
+        super().__init__(title, fields, values)
+        self.check_all = check_all
+        self.aliases = dict(aliases or {})
+        self.fallback = fallback or self.fields[-1].name
+
+    def dismiss(self, result: dict[str, Any] | None = None) -> AwaitComplete:
+        """FormScreen closes through here once each field is valid: check them together."""
+        if result is not None:
+            try:
+                self.check_all(result)
+            except InvalidInput as error:
+                self.refuse(error)
+                return AwaitComplete.nothing()
+        return super().dismiss(result)
+
+    def refuse(self, error: InvalidInput) -> None:
+        names = {f.name for f in self.fields}
+        name = error.field if error.field in names else self.aliases.get(error.field or "")
+        field = self._field(name if name in names else self.fallback)
+        self._show_error(field, error.message)
+        self._widget(field).focus()
+
+
+def save_checked(app: FacilitatorApp, write: Callable[[CohortStore], object], saved: str) -> None:
+    """``app.save`` for a write whose input the form already checked: should the store
+    have changed meanwhile (another facilitator added that bilan), the action's
+    sentence is shown instead of « saved », and nothing is written."""
+
+    def run(store: CohortStore) -> None:
+        try:
+            write(store)
+        except InvalidInput as error:
+            app.call_from_thread(app.notify, error.message, severity="error", timeout=30)
+            return
+        app.call_from_thread(app.notify, saved, timeout=3)
+
+    app.save(run, None)
