@@ -245,7 +245,7 @@ def set_consultant(
                 consultants.append(Consultant(name=name))
         current = consultants[index]
         consultants[index] = Consultant(
-            name=name or current.name,
+            name=current.name,  # found by its folded name: kept as first written
             days_budgeted=current.days_budgeted if days_budgeted is None else days_budgeted,
             days_spent=current.days_spent if days_spent is None else days_spent,
         )
