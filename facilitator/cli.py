@@ -12,15 +12,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import math
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import arrow
 
-from facilitator import __version__, actions
+from facilitator import __version__
 from facilitator.domain import (
     SESSION_ORDER,
     Cohort,
@@ -43,7 +45,7 @@ from facilitator.i18n import (
 )
 from facilitator.store import CohortStore, DamagedFile, StoreError
 from facilitator.view import CohortView
-from facilitator.workspace import Workspace, data_dir, match_one
+from facilitator.workspace import Workspace, data_dir, fold, match_one
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -96,10 +98,11 @@ def build_parser() -> Parser:
     _common(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
-    def command(name: str, handler: Callable[[argparse.Namespace], int]) -> Parser:
-        sub: Parser = commands.add_parser(
-            name, help=t(f"cli.command.{name}"), description=t(f"cli.command.{name}")
-        )
+    def command(
+        name: str, handler: Callable[[argparse.Namespace], int], key: str | None = None
+    ) -> Parser:
+        text = t(f"cli.command.{key or name}")
+        sub: Parser = commands.add_parser(name, help=text, description=text)
         _common(sub, top=False)
         sub.set_defaults(handler=handler)
         return sub
@@ -148,6 +151,7 @@ def build_parser() -> Parser:
     serve.add_argument("--port", type=int, default=8000, help=t("cli.help.serve_port"))
 
     _export_commands(command("export", cmd_export_agenda))
+    _setup_commands(command)
     return parser
 
 
@@ -330,6 +334,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_capture(args: argparse.Namespace) -> int:
+    from facilitator import actions
     from facilitator.capture import parse_capture
 
     store = _workspace(args).find(args.cohort)
@@ -575,6 +580,8 @@ def _participant(store: CohortStore, query: str) -> Participant:
 
 def cmd_forget(args: argparse.Namespace) -> int:
     """Erase one person's personal data everywhere, backups included."""
+    from facilitator import actions
+
     store = _workspace(args).find(args.cohort)
     person = _participant(store, args.participant)
     report = actions.forget_participant(store, person.id, now=arrow.utcnow())
@@ -602,6 +609,8 @@ def cmd_export_person(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     """Without BACKUP, list the cohort's backups; with it, bring it back (the current
     state is kept as a backup first)."""
+    from facilitator import actions
+
     store = _workspace(args).find(args.cohort)
     backups = store.backups()
     if args.backup is None:
@@ -647,6 +656,653 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- setting up a cohort (shared/CLI.md « Setting up a cohort ») ------------------------
+#
+# Each command reads its flags into values, then calls one function of
+# facilitator.actions, which checks them and writes in one step (or raises
+# InvalidInput, and nothing is written). Positions are 1-based here, 0-based there.
+
+Command = Callable[..., Parser]
+"""The ``command(name, handler, key)`` helper of :func:`build_parser`."""
+
+SUBCOMMAND = "action"
+
+
+def _subcommands(parser: Parser) -> Callable[[str, Callable[[argparse.Namespace], int]], Parser]:
+    """``parser``'s own subcommands (``cohort new``), each named ``<parent>_<name>`` in the
+    catalogue and taking the common options too."""
+    group = parser.add_subparsers(
+        dest=SUBCOMMAND, metavar="ACTION", parser_class=Parser, required=True
+    )
+    parent = parser.prog.split()[-1]
+
+    def sub(name: str, handler: Callable[[argparse.Namespace], int]) -> Parser:
+        text = t(f"cli.command.{parent}_{name}")
+        one: Parser = group.add_parser(name, help=text, description=text)
+        _common(one, top=False)
+        one.add_argument("--cohort", metavar="C", help=t("cli.help.cohort"))
+        one.set_defaults(handler=handler)
+        return one
+
+    return sub
+
+
+def _setup_commands(command: Command) -> None:
+    cohort = _subcommands(command("cohort", _no_handler))
+    cohort_new = cohort("new", cmd_cohort_new)
+    cohort_new.add_argument("name", metavar="NAME", help=t("cli.help.cohort_name"))
+    _cohort_flags(cohort_new)
+    cohort_set = cohort("set", cmd_cohort_set)
+    cohort_set.add_argument("--name", metavar="NAME", help=t("cli.help.new_name"))
+    _cohort_flags(cohort_set)
+    cohort_set.add_argument("--days-spent", metavar="N", help=t("cli.help.days_spent"))
+
+    structure = _subcommands(command("structure", _no_handler))
+    structure_add = structure("add", cmd_structure_add)
+    structure_add.add_argument("name", metavar="NAME", help=t("cli.help.structure_name"))
+    _structure_flags(structure_add)
+    structure_set = structure("set", cmd_structure_set)
+    structure_set.add_argument("which", metavar="S", help=t("cli.help.structure"))
+    structure_set.add_argument("--name", metavar="NAME", help=t("cli.help.new_name"))
+    _structure_flags(structure_set)
+
+    participant = _subcommands(command("participant", _no_handler))
+    participant_add = participant("add", cmd_participant_add)
+    participant_add.add_argument("name", metavar="NAME", help=t("cli.help.participant_name"))
+    _participant_flags(participant_add)
+    participant_set = participant("set", cmd_participant_set)
+    participant_set.add_argument("which", metavar="P", help=t("cli.help.participant"))
+    participant_set.add_argument("--name", metavar="NAME", help=t("cli.help.new_name"))
+    _participant_flags(participant_set)
+
+    programme = _subcommands(command("programme", _no_handler))
+    propose = programme("propose", cmd_programme_propose)
+    propose.add_argument("--start", metavar="DATE", help=t("cli.help.programme_start"))
+    propose.add_argument(
+        "--intro", metavar="court|long", default="court", help=t("cli.help.intro_variant")
+    )
+    propose.add_argument(
+        "--collective",
+        metavar="demi-journee|journee",
+        default="demi-journee",
+        help=t("cli.help.collective_variant"),
+    )
+    propose.add_argument("--apply", action="store_true", help=t("cli.help.apply"))
+
+    for name, handler in (("add", cmd_session_add), ("set", cmd_session_set)):
+        session = command(f"session {name}", handler, f"session_{name}")
+        session.add_argument("kind", metavar="K", help=t("cli.help.session"))
+        session.add_argument("--structure", metavar="S", help=t("cli.help.bilan_structure"))
+        session.add_argument("--cohort", metavar="C", help=t("cli.help.cohort"))
+        session.add_argument(
+            "--date", metavar="DATE", required=name == "add", help=t("cli.help.session_date")
+        )
+        session.add_argument("--start", metavar="HH:MM", help=t("cli.help.session_start"))
+        end_help = "cli.help.session_end" if name == "add" else "cli.help.session_end_set"
+        session.add_argument("--end", metavar="HH:MM", help=t(end_help))
+        session.add_argument("--place", metavar="P", help=t("cli.help.place"))
+        if name == "add":
+            session.add_argument("--template", metavar="NAME", help=t("cli.help.template"))
+
+    agenda = _subcommands(command("agenda", _no_handler))
+
+    def agenda_command(name: str, handler: Callable[[argparse.Namespace], int]) -> Parser:
+        one = agenda(name, handler)
+        one.add_argument("--session", metavar="K", required=True, help=t("cli.help.session"))
+        one.add_argument("--structure", metavar="S", help=t("cli.help.bilan_structure"))
+        if name not in ("show", "add"):
+            one.add_argument("position", metavar="POSITION", help=t("cli.help.position"))
+        return one
+
+    agenda_command("show", cmd_agenda_show)
+    add = agenda_command("add", cmd_agenda_add)
+    add.add_argument("title", metavar="TITLE", help=t("cli.help.item_title"))
+    add.add_argument("--minutes", metavar="N", required=True, help=t("cli.help.minutes"))
+    add.add_argument("--at", metavar="POSITION", help=t("cli.help.at"))
+    agenda_command("remove", cmd_agenda_remove)
+    agenda_command("move", cmd_agenda_move).add_argument(
+        "--to", metavar="POSITION", required=True, help=t("cli.help.to")
+    )
+    agenda_command("resize", cmd_agenda_resize).add_argument(
+        "--minutes", metavar="N", required=True, help=t("cli.help.minutes")
+    )
+    agenda_command("rename", cmd_agenda_rename).add_argument(
+        "--title", metavar="T", required=True, help=t("cli.help.new_title")
+    )
+    agenda_command("pin", cmd_agenda_pin).add_argument(
+        "--time", metavar="HH:MM|none", required=True, help=t("cli.help.pin_time")
+    )
+
+
+def _no_handler(args: argparse.Namespace) -> int:  # pragma: no cover - a subcommand is required
+    return EXIT_USAGE
+
+
+def _cohort_flags(parser: Parser) -> None:
+    parser.add_argument("--start", metavar="DATE", help=t("cli.help.cohort_start"))
+    parser.add_argument(
+        "--approach", metavar="territoriale|reseau|sectorielle", help=t("cli.help.approach")
+    )
+    parser.add_argument("--territory", metavar="T", help=t("cli.help.territory"))
+    parser.add_argument("--thematic", metavar="T", help=t("cli.help.thematic"))
+    parser.add_argument("--dla", metavar="D", action="append", help=t("cli.help.dla"))
+    parser.add_argument("--cofinancer", metavar="F", action="append", help=t("cli.help.cofinancer"))
+    parser.add_argument("--consultant", metavar="NAME", help=t("cli.help.consultant"))
+    parser.add_argument("--days", metavar="N", help=t("cli.help.days"))
+    parser.add_argument("--timezone", metavar="TZ", help=t("cli.help.timezone"))
+
+
+def _structure_flags(parser: Parser) -> None:
+    parser.add_argument("--created", metavar="DATE|YEAR", help=t("cli.help.created"))
+    parser.add_argument("--employer", metavar="yes|no", help=t("cli.help.employer"))
+    parser.add_argument("--general-interest", metavar="yes|no", help=t("cli.help.general_interest"))
+    parser.add_argument("--sector", metavar="S", help=t("cli.help.sector"))
+    parser.add_argument("--network", metavar="N", help=t("cli.help.network"))
+    parser.add_argument("--das", metavar="D", action="append", help=t("cli.help.das"))
+
+
+def _participant_flags(parser: Parser) -> None:
+    parser.add_argument(
+        "--structure",
+        metavar="S",
+        required=parser.prog.endswith(" add"),
+        help=t("cli.help.participant_structure"),
+    )
+    parser.add_argument(
+        "--role",
+        metavar="dirigeant|president|tresorier|membre-ca|autre",
+        help=t("cli.help.role"),
+    )
+    parser.add_argument("--governance", metavar="yes|no", help=t("cli.help.governance"))
+    parser.add_argument("--email", metavar="E", help=t("cli.help.email"))
+    parser.add_argument("--phone", metavar="P", help=t("cli.help.phone"))
+
+
+# --- reading what was typed ----------------------------------------------------------
+
+YES, NO = frozenset({"yes", "oui", "y", "o"}), frozenset({"no", "non", "n"})
+NONE = frozenset({"none", "aucune", "aucun", "-"})
+YEAR = re.compile(r"\d{4}")
+
+
+def _yes_no(text: str, flag: str) -> bool:
+    word = fold(text)
+    if word in YES:
+        return True
+    if word in NO:
+        return False
+    raise Fail(t("cli.error.bad_yes_no", flag=flag, value=text))
+
+
+def _days(text: str, flag: str) -> float:
+    """Days as people write them: ``10``, ``10,5`` or ``10.5``."""
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise Fail(t("cli.error.bad_days", flag=flag, value=text))
+    return value
+
+
+def _whole(text: str, key: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise Fail(t(key, value=text)) from None
+
+
+def _position(text: str) -> int:
+    """A 1-based position as typed, as the 0-based index the actions take."""
+    return _whole(text, "cli.error.bad_position") - 1
+
+
+def _minutes(text: str) -> int:
+    return _whole(text, "cli.error.bad_minutes")
+
+
+def _created(text: str) -> dt.date:
+    """A creation date, or a bare year (1 January of it): the year is often all one knows."""
+    from facilitator.domain import parse_date
+
+    raw = text.strip()
+    if YEAR.fullmatch(raw):
+        try:
+            return dt.date(int(raw), 1, 1)
+        except ValueError:
+            pass
+    return parse_date(raw, "created")
+
+
+def _date(text: str, field: str) -> dt.date:
+    from facilitator.domain import parse_date
+
+    return parse_date(text, field)
+
+
+def _time(text: str, field: str) -> dt.time:
+    from facilitator.domain import parse_time
+
+    return parse_time(text, field)
+
+
+def _time_or_none(text: str, field: str) -> dt.time | None:
+    return None if fold(text) in NONE else _time(text, field)
+
+
+def _hhmm(time: dt.time | None) -> str:
+    return time.strftime("%H:%M") if time is not None else ""
+
+
+def _nothing_to_change(changes: object) -> None:
+    if not changes:
+        raise Fail(t("cli.error.nothing_to_change"))
+
+
+# --- the cohort ----------------------------------------------------------------------
+
+
+def _cohort_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings given on the command line, as the actions take them (absent: unchanged)."""
+    settings: dict[str, Any] = {}
+    if args.start is not None:
+        settings["start_date"] = _date(args.start, "start_date")
+    if args.approach is not None:
+        settings["approach"] = args.approach.strip().lower()
+    for name in ("territory", "thematic", "timezone"):
+        if getattr(args, name) is not None:
+            settings[name] = getattr(args, name)
+    if args.dla is not None:
+        settings["dlas"] = args.dla
+    if args.cofinancer is not None:
+        settings["cofinancers"] = args.cofinancer
+    return settings
+
+
+def _refuse_taken_name(workspace: Workspace, name: str, editing: str | None = None) -> None:
+    """Two cohorts of one name could no longer be told apart with --cohort."""
+    wanted = fold(name)
+    for entry in workspace.entries():
+        if entry.cohort and entry.cohort.id != editing and wanted and fold(entry.name) == wanted:
+            raise Fail(t("cli.error.cohort_exists", name=entry.name))
+
+
+def cmd_cohort_new(args: argparse.Namespace) -> int:
+    from facilitator import actions
+    from facilitator.domain import Consultant
+
+    workspace = _workspace(args)
+    settings = _cohort_settings(args)
+    if args.consultant is not None:
+        days = _days(args.days, "--days") if args.days is not None else 0.0
+        settings["consultants"] = [Consultant(name=args.consultant, days_budgeted=days)]
+    elif args.days is not None:
+        raise Fail(t("cli.error.days_need_consultant"))
+    _refuse_taken_name(workspace, args.name)
+    store = actions.create_cohort(workspace, now=arrow.utcnow(), name=args.name, **settings)
+    _out(actions.cohort_of(store).id)
+    return EXIT_OK
+
+
+def cmd_cohort_set(args: argparse.Namespace) -> int:
+    """Settings, and one consultant's days: all in one write, or nothing when one is refused."""
+    from facilitator import actions
+
+    workspace = _workspace(args)
+    store = workspace.find(args.cohort)
+    changes = _cohort_settings(args)
+    if args.name is not None:
+        _refuse_taken_name(workspace, args.name, actions.cohort_of(store).id)
+        changes["name"] = args.name
+    days = _days(args.days, "--days") if args.days is not None else None
+    spent = _days(args.days_spent, "--days-spent") if args.days_spent is not None else None
+    now = arrow.utcnow()
+    if args.consultant is not None or days is not None or spent is not None:
+        actions.set_consultant(
+            store, now=now, name=args.consultant, days_budgeted=days, days_spent=spent, **changes
+        )
+        return EXIT_OK
+    _nothing_to_change(changes)
+    actions.update_cohort(store, now=now, **changes)
+    return EXIT_OK
+
+
+# --- structures and participants -------------------------------------------------------
+
+
+def _structure_values(args: argparse.Namespace) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if args.created is not None:
+        values["created"] = None if fold(args.created) in NONE else _created(args.created)
+    if args.employer is not None:
+        values["employer"] = _yes_no(args.employer, "--employer")
+    if args.general_interest is not None:
+        values["general_interest"] = _yes_no(args.general_interest, "--general-interest")
+    for name in ("sector", "network", "das"):
+        if getattr(args, name) is not None:
+            values[name] = getattr(args, name)
+    return values
+
+
+def cmd_structure_add(args: argparse.Namespace) -> int:
+    from facilitator import actions
+
+    store = _workspace(args).find(args.cohort)
+    values = _structure_values(args)
+    structure = actions.add_structure(store, now=arrow.utcnow(), name=args.name, **values)
+    _out(structure.id)
+    return EXIT_OK
+
+
+def cmd_structure_set(args: argparse.Namespace) -> int:
+    from facilitator import actions
+
+    store = _workspace(args).find(args.cohort)
+    structure = _structure(store, args.which)
+    changes = _structure_values(args)
+    if args.name is not None:
+        changes["name"] = args.name
+    _nothing_to_change(changes)
+    actions.update_structure(store, structure.id, now=arrow.utcnow(), **changes)
+    return EXIT_OK
+
+
+def _participant_values(args: argparse.Namespace, store: CohortStore) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if args.structure is not None:
+        values["structure_id"] = _structure(store, args.structure).id
+    if args.role is not None:
+        values["role"] = args.role.strip().lower()
+    if args.governance is not None:
+        values["governance"] = _yes_no(args.governance, "--governance")
+    for name in ("email", "phone"):
+        if getattr(args, name) is not None:
+            values[name] = getattr(args, name)
+    return values
+
+
+def cmd_participant_add(args: argparse.Namespace) -> int:
+    from facilitator import actions
+
+    store = _workspace(args).find(args.cohort)
+    values = _participant_values(args, store)
+    person = actions.add_participant(store, now=arrow.utcnow(), name=args.name, **values)
+    _out(person.id)
+    return EXIT_OK
+
+
+def cmd_participant_set(args: argparse.Namespace) -> int:
+    from facilitator import actions
+
+    store = _workspace(args).find(args.cohort)
+    person = _participant(store, args.which)
+    changes = _participant_values(args, store)
+    if args.name is not None:
+        changes["name"] = args.name
+    _nothing_to_change(changes)
+    actions.update_participant(store, person.id, now=arrow.utcnow(), **changes)
+    return EXIT_OK
+
+
+# --- the programme and its sessions ----------------------------------------------------
+
+
+def cmd_programme_propose(args: argparse.Namespace) -> int:
+    """One line a session on stdout (for a script or a careful read), then on stderr what
+    the programme asks of each participant and what the guidance would question."""
+    from facilitator import actions
+    from facilitator.i18n import number, plural
+    from facilitator.programme import Change, session_plan
+
+    store = _workspace(args).find(args.cohort)
+    choice = {
+        "start": _date(args.start, "start") if args.start else None,
+        "intro": args.intro.strip().lower(),
+        "collective": args.collective.strip().lower(),
+    }
+    now = arrow.utcnow()
+    write = actions.apply_programme if args.apply else actions.propose
+    proposal = write(store, now=now, **choice)
+    structures = store.records(Structure)
+    names = {s.id: s.name for s in structures}
+    for proposed in proposal.sessions:
+        session = proposed.session
+        timed = session_plan(session, structures)
+        fields = (
+            session.kind.value,
+            session.date.isoformat() if session.date else "",
+            _hhmm(timed.start),
+            _hhmm(timed.end),
+            names.get(session.structure_id or "", ""),
+            t(f"cli.programme.change.{proposed.change.value}"),
+        )
+        _out("\t".join(fields))
+
+    def days(value: float) -> str:
+        return plural("rules.unit.day", value, count=number(value, digits=1))
+
+    time = proposal.time
+    _err(
+        t(
+            "cli.programme.time",
+            days=days(time.total),
+            sessions=days(round(time.in_sessions, 1)),
+            preparation=days(time.preparation),
+        )
+    )
+    for warning in proposal.warnings:
+        _err(warning)
+    if args.apply:
+        count = {c: sum(p.change is c for p in proposal.sessions) for c in Change}
+        _err(
+            t(
+                "cli.programme.applied",
+                new=count[Change.NEW],
+                moved=count[Change.MOVED],
+                kept=count[Change.KEPT],
+            )
+        )
+    return EXIT_OK
+
+
+def _session_target(args: argparse.Namespace, store: CohortStore, kind: SessionKind) -> Session:
+    structure = _structure(store, args.structure) if args.structure else None
+    return _session(store, kind, structure)
+
+
+def cmd_session_add(args: argparse.Namespace) -> int:
+    from facilitator import actions
+
+    kind = _session_kind(args.kind)
+    store = _workspace(args).find(args.cohort)
+    structure = _structure(store, args.structure) if args.structure else None
+    if kind == SessionKind.BILAN and structure is None:
+        raise Fail(t("cli.error.bilan_needs_structure"))
+    session = actions.add_session(
+        store,
+        now=arrow.utcnow(),
+        kind=kind,
+        date=_date(args.date, "date"),
+        structure_id=structure.id if structure else None,
+        start_time=_time(args.start, "start_time") if args.start else None,
+        end_time=_time(args.end, "end_time") if args.end else None,
+        place=args.place or "",
+        template=args.template,
+    )
+    _out(session.id)
+    return EXIT_OK
+
+
+def cmd_session_set(args: argparse.Namespace) -> int:
+    """Move a session or say where it is; ``--end none`` takes its fixed end away."""
+    from facilitator import actions
+
+    kind = _session_kind(args.kind)
+    store = _workspace(args).find(args.cohort)
+    session = _session_target(args, store, kind)
+    changes: dict[str, Any] = {}
+    if args.date is not None:
+        changes["date"] = _date(args.date, "date")
+    if args.start is not None:
+        changes["start_time"] = _time(args.start, "start_time")
+    if args.end is not None:
+        changes["end_time"] = _time_or_none(args.end, "end_time")
+    if args.place is not None:
+        changes["place"] = args.place
+    _nothing_to_change(changes)
+    actions.update_session(store, session.id, now=arrow.utcnow(), **changes)
+    return EXIT_OK
+
+
+# --- a session's agenda ----------------------------------------------------------------
+
+
+def cmd_agenda_show(args: argparse.Namespace) -> int:
+    """One line an item (position, start, minutes, fixed time, title), then the end of day."""
+    from facilitator.agenda import clock_time, item_title, minute_of_day
+    from facilitator.programme import session_plan
+
+    store = Workspace(data_dir(args.data), read_only=True).find(args.cohort)
+    view = CohortView.load(store)
+    session = _session_target(args, store, _session_kind(args.session))
+    timed = session_plan(session, view.structures)
+    names = view.structure_names()
+    for planned in timed.planned:
+        fields = (
+            str(planned.index + 1),
+            _hhmm(planned.start),
+            str(planned.item.minutes),
+            _hhmm(planned.item.fixed_time),
+            item_title(planned.item, names),
+        )
+        _out("\t".join(fields))
+    end = _hhmm(clock_time(minute_of_day(timed.start) + timed.planned_minutes))
+    slack = timed.end_slack
+    if slack is None:
+        _out(t("cli.agenda.end", end=end))
+    else:
+        key = "cli.agenda.end_spare" if slack >= 0 else "cli.agenda.end_over"
+        _out(t(key, end=end, minutes=abs(slack), day_end=_hhmm(timed.end)))
+    return EXIT_OK
+
+
+def _agenda_edit(
+    args: argparse.Namespace, edit: Callable[[CohortStore, str, arrow.Arrow], object]
+) -> int:
+    store = _workspace(args).find(args.cohort)
+    session = _session_target(args, store, _session_kind(args.session))
+    edit(store, session.id, arrow.utcnow())
+    return EXIT_OK
+
+
+def cmd_agenda_add(args: argparse.Namespace) -> int:
+    """A facilitator's own item, last or at ``--at``; its id on stdout."""
+    from facilitator import actions
+
+    minutes = _minutes(args.minutes)
+    at = _position(args.at) if args.at is not None else None
+    store = _workspace(args).find(args.cohort)
+    session = _session_target(args, store, _session_kind(args.session))
+    edit = actions.add_agenda_item(
+        store, session.id, now=arrow.utcnow(), title=args.title, minutes=minutes, at=at
+    )
+    before = {item.id for item in edit.before.items}
+    for item in edit.items:
+        if item.id not in before:
+            _out(item.id)
+    return EXIT_OK
+
+
+def cmd_agenda_remove(args: argparse.Namespace) -> int:
+    from facilitator import actions
+
+    index = _position(args.position)
+    return _agenda_edit(
+        args, lambda store, sid, now: actions.remove_agenda_item(store, sid, index, now=now)
+    )
+
+
+def cmd_agenda_move(args: argparse.Namespace) -> int:
+    from facilitator import actions
+
+    index, to = _position(args.position), _position(args.to)
+    return _agenda_edit(
+        args, lambda store, sid, now: actions.move_agenda_item(store, sid, index, to, now=now)
+    )
+
+
+def cmd_agenda_resize(args: argparse.Namespace) -> int:
+    """New minutes; below the guidance's minimum is allowed, and said on stderr."""
+    from facilitator import actions
+    from facilitator.agenda import minimum_warnings
+
+    index, minutes = _position(args.position), _minutes(args.minutes)
+    store = _workspace(args).find(args.cohort)
+    session = _session_target(args, store, _session_kind(args.session))
+    edit = actions.resize_agenda_item(store, session.id, index, minutes, now=arrow.utcnow())
+    names = {s.id: s.name for s in store.records(Structure)}
+    for warning in minimum_warnings([edit.items[index]], names):
+        _err(warning)
+    return EXIT_OK
+
+
+def cmd_agenda_rename(args: argparse.Namespace) -> int:
+    """A title of one's own; an empty one gives the template's title back."""
+    from facilitator import actions
+
+    index = _position(args.position)
+    return _agenda_edit(
+        args,
+        lambda store, sid, now: actions.rename_agenda_item(store, sid, index, args.title, now=now),
+    )
+
+
+def cmd_agenda_pin(args: argparse.Namespace) -> int:
+    """Fix an item's start (lunch at 12:30), or free it with ``--time none``."""
+    from facilitator import actions
+
+    index = _position(args.position)
+    time = _time_or_none(args.time, "time")
+    return _agenda_edit(
+        args, lambda store, sid, now: actions.pin_agenda_item(store, sid, index, time, now=now)
+    )
+
+
+SESSION_SUBCOMMANDS = ("add", "set")
+VALUE_OPTIONS = frozenset({"--data", "--lang", "--cohort", "--structure"})
+
+
+def _route(argv: list[str]) -> list[str]:
+    """``session add K`` and ``session set K`` are commands of their own, while ``session K``
+    opens the live screen: the two words become the one command name argparse knows.
+
+    Only the first two words that are not options (nor their values) count, so
+    ``facilitator --data D session add intro`` is routed and ``session bilan`` is not.
+    """
+    words: list[int] = []
+    skip = False
+    for index, arg in enumerate(argv):
+        if skip:
+            skip = False
+        elif arg == "--":
+            break
+        elif arg.startswith("-"):
+            skip = arg in VALUE_OPTIONS
+        else:
+            words.append(index)
+            if len(words) == 2:
+                break
+    if len(words) == 2 and argv[words[0]] == "session" and argv[words[1]] in SESSION_SUBCOMMANDS:
+        first, second = words
+        return [
+            *argv[:first],
+            f"session {argv[second]}",
+            *argv[first + 1 : second],
+            *argv[second + 1 :],
+        ]
+    return argv
+
+
 # --- entry point -------------------------------------------------------------------
 
 
@@ -672,7 +1328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         set_language("fr")
     _translate_argparse(_early_language(argv))
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(_route(argv))
         if args.lang:
             set_language(args.lang)
         handler = getattr(args, "handler", cmd_open)
