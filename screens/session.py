@@ -95,6 +95,7 @@ class SessionScreen(WriteGuard, Screen[None]):
         Binding("m", "synthesis", t("synthesis.key.open")),
         Binding("t", "tasks", t("intersession.key.open")),
         Binding("v", "project", t("projector.key.open"), show=False),
+        Binding("g", "agenda", t("agenda_editor.key.open")),
     ]
     DEFAULT_CSS = """
     SessionScreen #session-title {
@@ -342,6 +343,15 @@ class SessionScreen(WriteGuard, Screen[None]):
         from screens.projector import ProjectorScreen
 
         self.app.push_screen(ProjectorScreen(self.session_id))
+
+    def action_agenda(self) -> None:
+        """The agenda editor, until the clock starts; after that only a re-plan changes it."""
+        if self.events():
+            self.notify(t("agenda_editor.locked"), severity="warning", timeout=5)
+            return
+        from screens.agenda_editor import AgendaEditorScreen
+
+        self.app.push_screen(AgendaEditorScreen(self.session_id))
 
     def action_toggle_bell(self) -> None:
         self.bell = not self.bell
