@@ -30,7 +30,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator import actions, agenda
 from facilitator.actions import AgendaEdit
-from facilitator.agenda import Day, item_title, minimum_warnings, template_items
+from facilitator.agenda import Day, TemplateItem, item_title, minimum_warnings, template_items
 from facilitator.domain import AgendaItem, InvalidInput, Session, parse_time, require_name
 from facilitator.i18n import t
 from facilitator.programme import SessionPlan, format_day, session_plan
@@ -90,6 +90,21 @@ def fitted_title(item: AgendaItem, names: dict[str, str], width: int) -> str:
     shortened = Text(full)
     shortened.truncate(width, overflow="ellipsis")
     return shortened.plain
+
+
+def item_choice(item: TemplateItem) -> str:
+    """A template item as the add form offers it: its title, minutes, and fixed time."""
+    title = t(f"agenda.item.{item.key}")
+    if item.per_structure:
+        return t("agenda_editor.item_choice_round", title=title, minutes=item.minutes)
+    if item.fixed_time is not None:
+        return t(
+            "agenda_editor.item_choice_fixed",
+            title=title,
+            minutes=item.minutes,
+            time=_hhmm(item.fixed_time),
+        )
+    return t("agenda_editor.item_choice", title=title, minutes=item.minutes)
 
 
 def first_change(edit: AgendaEdit) -> int:
@@ -436,20 +451,7 @@ class AgendaEditorScreen(WriteGuard, Screen[None]):
         if plan is None:
             return
         count = len(plan.items)
-        offered = template_items(plan.session.kind)
-        choices = [
-            (
-                t(
-                    "agenda_editor.item_choice_round"
-                    if i.per_structure
-                    else "agenda_editor.item_choice",
-                    title=t(f"agenda.item.{i.key}"),
-                    minutes=i.minutes,
-                ),
-                i.key,
-            )
-            for i in offered
-        ]
+        choices = [(item_choice(i), i.key) for i in template_items(plan.session.kind)]
 
         def position(text: str) -> int:
             where = whole_number(text, "position") if text else count + 1

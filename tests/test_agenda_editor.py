@@ -166,8 +166,10 @@ async def test_add_an_item_of_the_template_after_the_selected_one_then_undo(
         await editor.press("a")
         form = editor.form()
         assert form.query_one("#field-position", Input).value == "2"  # after the selected item
-        offered = [value for _label, value in form.fields[0].choices]
-        assert "lunch" in offered  # the journée's items are offered to a demi-journée too
+        offered = dict(form.fields[0].choices)
+        # The journée's items are offered to a demi-journée too, lunch with its time.
+        assert offered["Déjeuner · 60 min, à 12:30"] == "lunch"
+        assert offered["Partage de l'état des lieux · 12 min par structure"] == "sharing"
         await editor.fill(key="das-method")
         await editor.submit()
         agenda = on_disk(workspace, session.id).agenda
