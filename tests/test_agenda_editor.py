@@ -719,3 +719,19 @@ def test_snapshot_80x24(snap_compare: Any, tmp_path: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_editor)
+
+
+async def test_the_editor_speaks_english_when_asked(
+    workspace: Workspace, cohort: tuple[CohortStore, Session]
+) -> None:
+    from facilitator.i18n import set_language
+
+    set_language("en")
+    _store, session = cohort
+    async with Editor(workspace, session) as editor:
+        headers = [c.label.plain for c in editor.table.columns.values()]
+        assert headers == ["#", "Start", "Min", "Fixed", "Slack", "Item"]
+        end = str(editor.screen.query_one("#editor-end", Static).render())
+        assert end == "Planned end 11:51 · no fixed end of day"
+        await editor.press("K")
+        assert editor.status == '"Welcome and opening" is already the first item.'
