@@ -6,11 +6,12 @@ Checking never writes: a damaged file stays exactly as it was found.
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
 from facilitator.domain import Note, Participant, Session, Structure
-from facilitator.files import TEMP_SUFFIX, Modes, on_network_filesystem
+from facilitator.files import TEMP_SUFFIX, LinkRefused, Modes, on_network_filesystem
 from facilitator.i18n import t
 from facilitator.store import CohortStore, StoreError
 
@@ -26,12 +27,24 @@ def check_workspace(root: Path) -> list[str]:
         return [t("check.no_workspace", path=str(root))]
     modes = Modes.for_workspace(root)
     problems: list[str] = []
-    problems += _permissions(root, modes)
+    problems += _permissions(Path(os.path.realpath(root)), modes)
+    problems += [LinkRefused(link).message for link in links_inside(root)]
     for path in sorted(root.glob("*.json")):
         problems += check_cohort(path, modes)
     for tmp in sorted(root.glob(f".*{TEMP_SUFFIX}")):
         problems.append(t("check.orphan_temp", path=str(tmp)))
-    return problems
+    return list(dict.fromkeys(problems))  # a link is named once, not per cohort it breaks
+
+
+def links_inside(root: Path) -> list[Path]:
+    """Every symbolic link inside the workspace, found without following any."""
+    found = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        for name in sorted([*dirs, *files]):
+            path = Path(folder) / name
+            if path.is_symlink():
+                found.append(path)
+    return sorted(found)
 
 
 def check_cohort(path: Path, modes: Modes) -> list[str]:
@@ -58,9 +71,11 @@ def check_cohort(path: Path, modes: Modes) -> list[str]:
 
 def _permissions(path: Path, modes: Modes) -> list[str]:
     try:
-        st = path.stat()
+        st = path.lstat()
     except FileNotFoundError:
         return []
+    if stat.S_ISLNK(st.st_mode):
+        return []  # named as a link, and its target is not ours to judge
     allowed = modes.dir if stat.S_ISDIR(st.st_mode) else modes.file
     if stat.S_IMODE(st.st_mode) & ~allowed & 0o777:
         return [

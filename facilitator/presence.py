@@ -19,7 +19,7 @@ from pathlib import Path
 
 import arrow
 
-from facilitator.files import Modes, ensure_dir, write_atomic
+from facilitator.files import Modes, StoreError, ensure_dir, is_link, read_nofollow, write_atomic
 
 HEARTBEAT_SECONDS = 10
 STALE_SECONDS = 3 * HEARTBEAT_SECONDS
@@ -67,9 +67,16 @@ class PresenceBoard:
             return str(os.getuid())
 
     def announce(self, now: arrow.Arrow | None = None) -> None:
-        """Say (again) that this app has the cohort open; also the heartbeat."""
-        ensure_dir(self.folder.parent, self.modes)
-        ensure_dir(self.folder, self.modes)
+        """Say (again) that this app has the cohort open; also the heartbeat.
+
+        A presence folder that is a link is left alone (``facilitator check`` names it):
+        presence is a courtesy, never a reason to write outside the workspace.
+        """
+        try:
+            ensure_dir(self.folder.parent, self.modes)
+            ensure_dir(self.folder, self.modes)
+        except StoreError:
+            return
         seen = (now or arrow.utcnow()).isoformat()
         record = {
             "user": self._user(),
@@ -81,17 +88,20 @@ class PresenceBoard:
         write_atomic(self.me, json.dumps(record).encode(), self.modes)
 
     def leave(self) -> None:
-        self.me.unlink(missing_ok=True)
+        if not (is_link(self.folder.parent) or is_link(self.folder)):
+            self.me.unlink(missing_ok=True)
 
     def others(self, now: arrow.Arrow | None = None) -> list[Visitor]:
         """The other apps that have this cohort open now, oldest first."""
         now = now or arrow.utcnow()
-        found = []
+        found: list[Visitor] = []
+        if is_link(self.folder.parent) or is_link(self.folder):
+            return found  # never swept through a link
         for path in self.folder.glob("*.json"):
             if path == self.me:
                 continue
             try:
-                raw = json.loads(path.read_text())
+                raw = json.loads(read_nofollow(path))
                 visitor = Visitor(
                     raw["user"],
                     raw["host"],
@@ -99,7 +109,7 @@ class PresenceBoard:
                     arrow.get(raw["since"]),
                     arrow.get(raw["seen"]),
                 )
-            except (OSError, ValueError, KeyError, TypeError):
+            except (OSError, ValueError, KeyError, TypeError, StoreError):
                 continue
             if visitor.host == self.host:
                 if not _alive(visitor.pid):

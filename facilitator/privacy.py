@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from facilitator.domain import Attendance, BilanReview, Note, Participant, Session, Structure, label
-from facilitator.files import write_atomic
+from facilitator.files import read_nofollow, refuse_link, write_atomic
 from facilitator.i18n import t
 from facilitator.store import CohortStore, Op, patch_op
 
@@ -97,12 +97,14 @@ def forget(store: CohortStore, participant_id: str) -> ForgetReport:
 def _scrub_backups(store: CohortStore, pattern: re.Pattern[str], replacement: str) -> int:
     """Rewrite every backup of the cohort without the person's identifying strings."""
     rewritten = 0
+    refuse_link(store.backup_dir.parent)
+    refuse_link(store.backup_dir)
     if not store.backup_dir.is_dir():
         return 0
     for path in sorted(store.backup_dir.iterdir()):
-        if not path.is_file() or path.name.startswith("."):
+        if path.is_symlink() or not path.is_file() or path.name.startswith("."):
             continue
-        raw = path.read_bytes()
+        raw = read_nofollow(path)
         try:
             data = json.loads(raw)
             new = json.dumps(

@@ -33,8 +33,10 @@ them and the file lock serialises processes.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import stat
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -51,14 +53,22 @@ from facilitator import __version__
 from facilitator.domain import TABLES, Record, encode_value
 from facilitator.files import (
     PRIVATE,
+    LinkRefused,
     Modes,
+    NotARegularFile,
+    StoreError,
     ensure_dir,
+    ensure_root,
     fsync_dir,
+    is_link,
+    open_nofollow,
+    read_nofollow,
+    refuse_link,
     sweep_temp_files,
     tighten,
     write_atomic,
 )
-from facilitator.i18n import Explained, t
+from facilitator.i18n import t
 
 SCHEMA_VERSION = 1
 META_TABLE = "_meta"
@@ -71,10 +81,6 @@ BACKUP_INTERVAL_S = 30 * 60
 R = TypeVar("R", bound=Record)
 Tables = dict[str, dict[str, dict[str, Any]]]
 Op = dict[str, Any]
-
-
-class StoreError(Explained):
-    """A store problem to show to a person (what is wrong, what to do)."""
 
 
 class DamagedFile(StoreError):
@@ -130,7 +136,7 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            raw = self.path.read_bytes()
+            raw = read_nofollow(self.path)
         except FileNotFoundError:
             return None
         if not raw:
@@ -258,10 +264,15 @@ class BackupInfo:
 
 
 def _stat_key(path: Path) -> tuple[int, int, int] | None:
+    """What tells a snapshot replaced by another process from the one we read."""
     try:
-        st = path.stat()
+        st = os.lstat(path)
     except FileNotFoundError:
         return None
+    if stat.S_ISLNK(st.st_mode):
+        raise LinkRefused(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise NotARegularFile(path)
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
@@ -302,9 +313,9 @@ class CohortStore:
     ) -> CohortStore:
         """Write a new cohort file holding ``records``, atomically."""
         store = cls(path, modes=modes)
-        ensure_dir(path.parent, store.modes)
+        ensure_root(path.parent, store.modes)
         with store._locked():
-            if path.exists():
+            if os.path.lexists(path):
                 raise FileExistsError(path)
             tables: Tables = {name: {} for name in TABLES}
             for record in records:
@@ -425,7 +436,13 @@ class CohortStore:
     def backups(self) -> list[BackupInfo]:
         """This cohort's backups, newest first."""
         found = []
+        if any(is_link(folder) for folder in (self.backup_dir.parent, self.backup_dir)):
+            return []
+        if not self.backup_dir.is_dir():
+            return []
         for path in self.backup_dir.glob("*.json"):
+            if path.is_symlink() or not path.is_file():
+                continue  # never read, restored or rotated through a link
             try:
                 taken = arrow.get(path.stem, "YYYYMMDDTHHmmssSSSSSS")
             except (ValueError, arrow.parser.ParserError):
@@ -440,7 +457,7 @@ class CohortStore:
                 if data is not None:
                     from_tinydb(data)
                     return backup.path
-            except (OSError, ValueError):
+            except (OSError, ValueError, StoreError):
                 continue
         return None
 
@@ -479,10 +496,15 @@ class CohortStore:
                 # by the generation check and read again on the next refresh.
                 yield
                 return
+            refuse_link(self.lock_path)
             try:
                 self._file_lock.acquire()
             except Timeout:
                 raise StoreBusy(self.path) from None
+            except OSError as error:
+                if error.errno == errno.ELOOP:  # planted between the check and the open
+                    raise LinkRefused(self.lock_path) from None
+                raise
             try:
                 if not self._housekept and not self.read_only:
                     self._housekeeping()
@@ -539,7 +561,7 @@ class CohortStore:
 
     def _read_journal(self) -> None:
         try:
-            with open(self.journal_path, "rb") as handle:
+            with os.fdopen(open_nofollow(self.journal_path, os.O_RDONLY), "rb") as handle:
                 inode = os.fstat(handle.fileno()).st_ino
                 if (
                     inode != self._journal_key
@@ -588,8 +610,10 @@ class CohortStore:
         line = encode_line(self.generation, ops)
         if self._journal_needs_trim:
             self._trim_journal()
-        existed = self.journal_path.exists()
-        fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, self.modes.file)
+        existed = os.path.lexists(self.journal_path)
+        fd = open_nofollow(
+            self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, self.modes.file
+        )
         size = os.fstat(fd).st_size
         try:
             if not existed:
@@ -617,17 +641,19 @@ class CohortStore:
     def _trim_journal(self) -> None:
         """Cut what is not ours to keep: a torn tail, or lines of an older generation."""
         keep = self._journal_pos if self._has_current_lines() else 0
-        with open(self.journal_path, "r+b") as handle:
-            handle.truncate(keep)
-            handle.flush()
-            os.fsync(handle.fileno())
+        fd = open_nofollow(self.journal_path, os.O_RDWR)
+        try:
+            os.ftruncate(fd, keep)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         if keep == 0:
             self._journal_pos = self._journal_lines = 0
         self._journal_needs_trim = False
 
     def _has_current_lines(self) -> bool:
         try:
-            with open(self.journal_path, "rb") as handle:
+            with os.fdopen(open_nofollow(self.journal_path, os.O_RDONLY), "rb") as handle:
                 first = handle.readline()
         except FileNotFoundError:
             return False
@@ -659,12 +685,14 @@ class CohortStore:
 
     def _truncate_journal(self) -> None:
         try:
-            with open(self.journal_path, "r+b") as handle:
-                handle.truncate(0)
-                handle.flush()
-                os.fsync(handle.fileno())
+            fd = open_nofollow(self.journal_path, os.O_RDWR)
         except FileNotFoundError:
-            pass
+            return
+        try:
+            os.ftruncate(fd, 0)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
     def _newest_generation(self) -> int:
         try:
@@ -674,16 +702,31 @@ class CohortStore:
             return self.generation
 
     def _housekeeping(self) -> None:
-        """Once per process, under the lock: sweep orphan temporary files left by
-        a killed writer, and take back any permission a file should not have."""
+        """Once per process, under the lock: refuse a cohort whose files or backup
+        folders are links, sweep orphan temporary files left by a killed writer, and
+        take back any permission a file should not have."""
+        for entry in self._entries():
+            refuse_link(entry)
         sweep_temp_files(self.path.parent, self.path.name)
         if self.backup_dir.is_dir():
             sweep_temp_files(self.backup_dir, "")
-        for folder in (self.path.parent, self.backup_dir.parent, self.backup_dir):
+        tighten(Path(os.path.realpath(self.path.parent)), self.modes.dir)
+        for folder in (self.backup_dir.parent, self.backup_dir):
             tighten(folder, self.modes.dir)
-        for path in (self.path, self.journal_path, self.lock_path, *self.backup_dir.glob("*")):
-            tighten(path, self.modes.file)
+        backups = list(self.backup_dir.glob("*")) if self.backup_dir.is_dir() else []
+        for path in (self.path, self.journal_path, self.lock_path, *backups):
+            tighten(path, self.modes.file)  # a link among the backups is left alone
         self._housekept = True
+
+    def _entries(self) -> tuple[Path, ...]:
+        """The workspace entries of this cohort that must never be links."""
+        return (
+            self.path,
+            self.journal_path,
+            self.lock_path,
+            self.backup_dir.parent,
+            self.backup_dir,
+        )
 
     def _backup_if_due(self, force: bool = False) -> None:
         """Keep a backup before the first write of a process and before compactions."""
@@ -717,7 +760,7 @@ class CohortStore:
             return self._backup_locked()
         except DamagedFile:
             target = self.backup_dir / f"{arrow.utcnow().format('YYYYMMDDTHHmmssSSSSSS')}.damaged"
-            write_atomic(target, self.path.read_bytes(), self.modes)
+            write_atomic(target, read_nofollow(self.path), self.modes)
             return target
 
     def _damaged(self, reason: str) -> DamagedFile:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from facilitator.domain import Cohort, InvalidInput, Record
-from facilitator.files import Modes, ensure_dir
+from facilitator.files import Modes, ensure_root
 from facilitator.i18n import t
 from facilitator.store import CohortStore, DamagedFile, ReadOnlyStore, StoreError
 
@@ -148,7 +148,7 @@ class Workspace:
         if self.read_only:
             raise ReadOnlyStore()
         cohort = next(r for r in records if isinstance(r, Cohort))
-        ensure_dir(self.root, self.modes)
+        ensure_root(self.root, self.modes)
         return CohortStore.create(self.root / f"{cohort.id}.json", records, modes=self.modes)
 
 
