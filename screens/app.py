@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
 
+from facilitator.domain import InvalidInput
 from facilitator.files import on_network_filesystem
 from facilitator.i18n import t
 from facilitator.presence import HEARTBEAT_SECONDS, PresenceBoard, Visitor
@@ -220,8 +221,11 @@ class FacilitatorApp(SizeGuard, App[None]):
         try:
             write(store)
             view = CohortView.load(store)
-        except StoreError as error:
-            self.call_from_thread(self.notify, error.message, severity="error", timeout=30)
+        except (StoreError, InvalidInput) as error:
+            # Bad input the screen could not check beforehand (the store changed under
+            # it, or a check only the action can make): said, and nothing was written.
+            severity = "warning" if isinstance(error, InvalidInput) else "error"
+            self.call_from_thread(self.notify, error.message, severity=severity, timeout=30)
             if on_error is not None:
                 self.call_from_thread(on_error, error.message)
             return

@@ -19,7 +19,10 @@ def key_label(key: str) -> str:
     names = {
         "question_mark": "?",
         "plus": "+",
+        "minus": "-",
         "equals_sign": "=",
+        "up": "↑",
+        "down": "↓",
         "space": t("tui.keyname.space"),
         "escape": t("tui.keyname.escape"),
         "enter": t("tui.keyname.enter"),
