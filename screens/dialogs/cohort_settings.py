@@ -184,6 +184,7 @@ class CohortSettingsScreen(CheckedFormScreen):
             settings_fields(),
             settings_values(cohort),
             check_all=lambda values: settings_from(values, cohort),
+            keys=t("cohorts.form_keys"),
         )
 
 
