@@ -96,6 +96,15 @@ class CohortListScreen(WriteGuard, Screen[None]):
             else t("cohorts.hint")
         )
         self.query_one("#cohorts-hint", Static).update(hint)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """What acts on a cohort is dimmed while the list has none."""
+        if super().check_action(action, parameters) is None:
+            return None  # read-only
+        if action in ("settings", "archive", "backups") and not getattr(self, "entries", None):
+            return None
+        return True
 
     def _selected(self) -> CohortEntry | None:
         table = self.query_one("#cohorts", DataTable)

@@ -63,7 +63,7 @@ from screens.widgets.form import Field
 
 NAME_WIDTH = 33  # the table then fits 80 columns with its date, distance and length
 AGENDA_LINES = 6
-NAMES_WIDTH = 40  # the structures without a bilan, on one line at 80 columns
+NAMES_MIN = 20  # the structures without a bilan: at least this much of their names
 
 # The agenda's checks name what they look at; in the session form that is an hour.
 HOUR_FIELDS = {"time": "start_time", "minutes": "end_time"}
@@ -212,13 +212,14 @@ def _counted(what: str, count: int) -> str:
     return plural(f"sessions.count.{what}", count, count=count)
 
 
-def removal_question(removal: Removal) -> str:
-    """The question asked before deleting a session: what goes, and that its notes stay."""
+def removal_question(removal: Removal, day: str) -> str:
+    """The question asked before deleting a session (on ``day``, in words): what goes
+    with it, and that its notes stay."""
     counts = (("attendance", removal.attendance), ("clock", removal.clock))
     parts = [_counted(what, count) for what, count in counts if count]
     if removal.bilans:
         parts.append(t("sessions.count.bilan"))
-    sentences = [t("sessions.confirm.delete", name=removal.name)]
+    sentences = [t("sessions.confirm.delete", name=removal.name, day=day)]
     if parts:
         listing = (
             parts[0]
@@ -325,8 +326,11 @@ class SessionsScreen(AreaScreen):
         line = self.query_one("#sessions-missing", Static)
         line.display = bool(missing and view.sessions)
         if line.display:
-            names = clip(", ".join(missing), NAMES_WIDTH)
-            line.update(plural("sessions.no_bilan", len(missing), count=len(missing), names=names))
+            # The names take what the sentence leaves of one line.
+            count = len(missing)
+            room = (self.size.width or 80) - 2 - len(plural("sessions.no_bilan", count, names=""))
+            names = clip(", ".join(missing), max(room, NAMES_MIN))
+            line.update(plural("sessions.no_bilan", count, names=names))
 
     def _selected_id(self) -> str | None:
         table = self.query_one("#sessions", DataTable)
@@ -535,5 +539,6 @@ class SessionsScreen(AreaScreen):
 
             self.facilitator.save(write, t("sessions.deleted", name=removal.name))
 
-        question = removal_question(removal)
+        day = day_words(session.date, "long") if session.date else t("sessions.undated")
+        question = removal_question(removal, day)
         self.app.push_screen(ConfirmScreen(question, t("sessions.confirm.yes")), answered)

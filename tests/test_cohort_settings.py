@@ -202,3 +202,16 @@ async def test_read_only_disables_the_settings_keys(workspace: Workspace) -> Non
         await settle(app, pilot)
         assert isinstance(app.screen, CohortListScreen)
     assert store.path.read_bytes() == before
+
+
+async def test_an_empty_list_dims_what_acts_on_a_cohort(tmp_path: Path) -> None:
+    app = make_app(Workspace(tmp_path / "ws"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CohortListScreen)
+        bindings = {b.binding.action: b.enabled for b in screen.active_bindings.values()}
+        assert bindings["new"] and not bindings["settings"] and not bindings["archive"]
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert app.screen is screen

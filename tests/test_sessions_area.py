@@ -339,7 +339,7 @@ async def test_add_edit_and_delete_a_session(workspace: Workspace) -> None:
         await pilot.press("d")
         question = app.screen
         assert isinstance(question, ConfirmScreen)
-        assert "Supprimer « Session introductive » ?" in question.question
+        assert "Supprimer « Session introductive », mardi 19 janvier\u00a0?" in question.question
         assert "Sa note est gardée" in question.question
         await pilot.press("n")  # no: nothing happens
         await settle(app, pilot)
@@ -378,13 +378,14 @@ def test_the_deletion_question_names_what_goes_and_what_stays(workspace: Workspa
     from facilitator.actions import Removal
 
     gone = Removal(name="Bilan · Radio Méga", attendance=2, clock=3, bilans=1, kept_notes=4)
-    assert removal_question(gone) == (
-        "Supprimer « Bilan · Radio Méga » ? Partent avec elle : 2 marques de présence, "
+    assert removal_question(gone, "mardi 4 mai") == (
+        "Supprimer « Bilan · Radio Méga », mardi 4 mai\u00a0? "
+        "Partent avec elle : 2 marques de présence, "
         "3 appuis sur le chrono et le compte rendu du bilan. Ses 4 notes sont gardées, "
         "dans le fil de chaque structure, sans session."
     )
-    assert removal_question(Removal(name="S2")) == (
-        "Supprimer « S2 » ? Rien n'y a encore été noté."
+    assert removal_question(Removal(name="S2"), "à dater") == (
+        "Supprimer « S2 », à dater\u00a0? Rien n'y a encore été noté."
     )
 
 

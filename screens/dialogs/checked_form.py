@@ -53,7 +53,7 @@ class CheckedFormScreen(FormScreen):
     CheckedFormScreen #form-buttons { column-span: 2; }
     CheckedFormScreen .form-title { padding-bottom: 0; }
     CheckedFormScreen .form-keys { column-span: 2; color: $text-muted; padding-bottom: 1; }
-    CheckedFormScreen Input.-textual-compact { background: $boost; padding: 0 1; }
+    CheckedFormScreen Input.-textual-compact { background: $boost; }
     CheckedFormScreen Input.-textual-compact:focus { background: $primary 35%; }
     CheckedFormScreen #form-buttons { padding-top: 0; }
     """
