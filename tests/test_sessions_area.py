@@ -118,6 +118,8 @@ async def test_from_an_empty_workspace_the_programme_is_proposed_and_applied(
         bindings = {b.binding.action: b for b in screen.active_bindings.values()}
         assert bindings["propose"].enabled and bindings["propose"].binding.show
         assert not bindings["edit_session"].enabled  # nothing to edit yet
+        palette = [command.title for command in app.get_system_commands(screen)]
+        assert "Proposer le programme" in palette
 
         await pilot.press("p")
         choices = app.screen
