@@ -15,6 +15,7 @@ import getpass
 import math
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -425,22 +426,55 @@ def _session_kind(text: str) -> SessionKind:
 
 
 def _emit(data: bytes, output: str | None) -> None:
-    """The export on stdout, or in ``output``: atomic and private (0600) like all we write.
+    """The export on stdout, or in ``output``.
 
-    Everything is built before this is called, so a failed export writes nothing.
+    An absent path or a regular file (also one a link names) is replaced atomically
+    and privately (0600) like all we write; a FIFO or a character device (a terminal,
+    ``/dev/null``, ``/dev/stdout``) is written into as it is, never replaced by a file;
+    a folder or any other kind of file is refused. Everything is built before this is
+    called, so a failed export writes nothing.
     """
     if output is None or output == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    from facilitator.files import write_atomic
-
+    if not output.strip() or "\0" in output:
+        raise Fail(t("cli.error.bad_output", output=output.replace("\0", "\\0")))
     target = Path(output).expanduser()
     try:
-        write_atomic(target, data)
+        kind = os.stat(target).st_mode  # through links: what the path names in the end
+    except FileNotFoundError:
+        kind = None
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(target)) from error
+    if kind is not None and stat.S_ISDIR(kind):
+        raise Fail(t("cli.error.output_folder", path=str(target)))
+    if kind is not None and (stat.S_ISFIFO(kind) or stat.S_ISCHR(kind)):
+        _stream(target, data)
+        return
+    if kind is not None and not stat.S_ISREG(kind):
+        raise Fail(t("cli.error.output_special", path=str(target)))
+    from facilitator.files import write_atomic
+
+    try:
+        write_atomic(Path(os.path.realpath(target)), data)
     except OSError as error:  # name the file asked for, not the temporary one beside it
         raise OSError(error.errno, error.strerror, str(target)) from error
+
+
+def _stream(target: Path, data: bytes) -> None:
+    """Write into a FIFO or a device as it is: no temporary file, no rename, no fsync."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(target)) from error
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def cmd_export_agenda(args: argparse.Namespace) -> int:
