@@ -13,7 +13,7 @@ from pathlib import Path
 from facilitator.domain import Note, Participant, Session, Structure
 from facilitator.files import TEMP_SUFFIX, LinkRefused, Modes, on_network_filesystem
 from facilitator.i18n import t
-from facilitator.store import CohortStore, StoreError
+from facilitator.store import CohortStore, DamagedFile, StoreError
 
 
 def workspace_warnings(root: Path) -> list[str]:
@@ -55,7 +55,8 @@ def check_cohort(path: Path, modes: Modes) -> list[str]:
     try:
         store.refresh()
     except StoreError as error:
-        return [*problems, error.message]
+        sentence = recovery_sentence(store) if isinstance(error, DamagedFile) else None
+        return [*problems, error.message, *([sentence] if sentence else [])]
     structures = {s.id for s in store.records(Structure)}
     sessions = {s.id for s in store.records(Session)}
     for participant in store.records(Participant):
@@ -87,3 +88,22 @@ def _permissions(path: Path, modes: Modes) -> list[str]:
             )
         ]
     return []
+
+
+def recovery_sentence(store: CohortStore) -> str | None:
+    """For a damaged cohort: how many acknowledged writes a restore of the newest backup
+    would drop, and how many journal lines a salvage keeps."""
+    from facilitator.recovery import census
+
+    found = census(store)
+    if found is None:
+        return None
+    if found.backup is None or found.lost_by_restore is None:
+        return t("check.census_no_backup", good=found.good_lines, bad=found.bad_lines)
+    return t(
+        "check.census",
+        backup=found.backup.name,
+        lost=found.lost_by_restore,
+        good=found.good_lines,
+        bad=found.bad_lines,
+    )

@@ -44,7 +44,13 @@ from facilitator.i18n import (
     set_language,
     t,
 )
-from facilitator.store import CohortStore, DamagedFile, StoreError
+from facilitator.store import (
+    DAMAGED_JOURNAL_SUFFIX,
+    DAMAGED_SUFFIX,
+    CohortStore,
+    DamagedFile,
+    StoreError,
+)
 from facilitator.view import CohortView
 from facilitator.workspace import Workspace, data_dir, fold, match_one
 
@@ -146,6 +152,7 @@ def build_parser() -> Parser:
     restore = command("restore", cmd_restore)
     restore.add_argument("backup", metavar="BACKUP", nargs="?", help=t("cli.help.backup"))
     restore.add_argument("--cohort", metavar="C", help=t("cli.help.cohort"))
+    restore.add_argument("--salvage", action="store_true", help=t("cli.help.salvage"))
 
     serve = command("serve", cmd_serve)
     serve.add_argument("--host", default="127.0.0.1", help=t("cli.help.serve_host"))
@@ -642,26 +649,74 @@ def cmd_export_person(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Without BACKUP, list the cohort's backups; with it, bring it back (the current
-    state is kept as a backup first)."""
+    state is kept as a backup first). ``--salvage`` brings a damaged cohort back from
+    everything of it that still reads. A damaged cohort is found by id or by name."""
     from facilitator import actions
 
-    store = _workspace(args).find(args.cohort)
+    if args.salvage:
+        if args.backup is not None:
+            raise Fail(t("cli.restore.salvage_or_backup"))
+        return _salvage(args)
+    listing = args.backup is None
+    workspace = Workspace(data_dir(args.data), read_only=True) if listing else _workspace(args)
+    store = workspace.find(args.cohort, damaged=True)
     backups = store.backups()
-    if args.backup is None:
+    if listing:
         if not backups:
             _out(t("cli.restore.none", path=str(store.backup_dir)))
         for backup in backups:
             taken = backup.taken.to("local").format("YYYY-MM-DD HH:mm:ss")
             size = t("cli.restore.size", kib=backup.path.stat().st_size // 1024)
             _out(f"{backup.path.name}\t{taken}\t{size}")
+        _say_damage(store)
         return EXIT_OK
+    if not args.backup.strip():
+        raise Fail(t("cli.restore.unknown", backup=args.backup))
     chosen = next((b.path for b in backups if b.path.name.startswith(args.backup)), None)
     if chosen is None and Path(args.backup).is_file():
-        chosen = Path(args.backup)
+        chosen = Path(os.path.realpath(args.backup))  # a file named on purpose, outside
     if chosen is None:
         raise Fail(t("cli.restore.unknown", backup=args.backup))
     kept = actions.restore_backup(store, chosen, now=arrow.utcnow())
     _out(t("cli.restore.done", backup=chosen.name, kept=kept.name))
+    journal = kept.with_name(kept.name.removesuffix(DAMAGED_SUFFIX) + DAMAGED_JOURNAL_SUFFIX)
+    if kept.name.endswith(DAMAGED_SUFFIX) and journal.exists():
+        _out(t("cli.restore.kept_journal", journal=journal.name))
+    return EXIT_OK
+
+
+def _say_damage(store: CohortStore) -> None:
+    """On stderr, for a damaged cohort: what is wrong and what each way back keeps."""
+    from facilitator.check import recovery_sentence
+
+    try:
+        store.refresh()
+        return
+    except StoreError as error:
+        _err(error.message)
+    sentence = recovery_sentence(store)
+    if sentence:
+        _err(sentence)
+
+
+def _salvage(args: argparse.Namespace) -> int:
+    """Everything readable of a damaged cohort, written as a backup and restored."""
+    from facilitator import actions
+    from facilitator.recovery import salvage
+
+    store = _workspace(args).find(args.cohort, damaged=True)
+    made, state = salvage(store)
+    kept = actions.restore_backup(store, made, now=arrow.utcnow())
+    lost = ", ".join(str(n) for n in state.lost_lines) or "-"
+    _out(
+        t(
+            "cli.restore.salvaged",
+            base=state.base.name,
+            kept_lines=len(state.applied),
+            lost=lost,
+            kept=kept.name,
+        )
+    )
     return EXIT_OK
 
 

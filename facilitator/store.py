@@ -33,15 +33,20 @@ them and the file lock serialises processes.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import json
 import os
 import stat
 import threading
+import types
+import typing
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -50,7 +55,7 @@ from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
 from facilitator import __version__
-from facilitator.domain import TABLES, Record, encode_value
+from facilitator.domain import RECORD_TYPES, TABLES, Record, encode_value
 from facilitator.files import (
     PRIVATE,
     LinkRefused,
@@ -255,6 +260,94 @@ def apply_ops(tables: Tables, ops: Iterable[Op]) -> None:
             table.pop(op["i"], None)
         else:
             raise ValueError(f"unknown operation {kind!r}")
+
+
+DAMAGED_SUFFIX = ".damaged"
+DAMAGED_JOURNAL_SUFFIX = ".journal.damaged"
+"""A damaged cohort's snapshot and journal, kept aside byte for byte before a restore."""
+
+
+def _backup_stamp() -> str:
+    return arrow.utcnow().format("YYYYMMDDTHHmmssSSSSSS")
+
+
+RECORD_TABLES: dict[str, type[Record]] = {r.TABLE: r for r in RECORD_TYPES}
+
+
+@cache
+def _enum_fields(table: str) -> dict[str, tuple[frozenset[str], bool]]:
+    """The fields of a table's records that hold an enum: their values, and whether
+    None is allowed."""
+    cls = RECORD_TABLES[table]
+    hints = typing.get_type_hints(cls)
+    found: dict[str, tuple[frozenset[str], bool]] = {}
+    for field in dataclasses.fields(cls):
+        hint = hints[field.name]
+        args = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+        enums = [a for a in args if isinstance(a, type) and issubclass(a, StrEnum)]
+        if enums:
+            found[field.name] = (frozenset(e.value for e in enums[0]), type(None) in args)
+    return found
+
+
+def field_problem(table: str, fields: dict[str, Any]) -> str | None:
+    """Why some fields of a record of ``table`` cannot be read back, or None.
+
+    Only what is cheap is checked (an enum value, the id), so every line of a journal
+    and every record of a snapshot can be checked as it is read: a note of an unknown
+    kind names the damaged file at once instead of failing later, far from the cause.
+    """
+    if table not in RECORD_TABLES:
+        return None  # a table this version does not know is carried along untouched
+    if "id" in fields and not isinstance(fields["id"], str):
+        return t("store.reason.bad_record", table=table)
+    for name, (allowed, optional) in _enum_fields(table).items():
+        value = fields.get(name)
+        if name in fields and not ((optional and not value) or value in allowed):
+            return t("store.reason.bad_value", table=table, field=name, value=repr(value))
+    return None
+
+
+def op_problem(op: Any) -> str | None:
+    """Why a journal operation cannot be applied, or None."""
+    if not isinstance(op, dict) or not isinstance(op.get("t"), str):
+        return t("store.reason.bad_op", op=repr(op)[:60])
+    kind = op.get("o")
+    if kind == "put":
+        doc = op.get("d")
+        if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
+            return t("store.reason.bad_op", op=repr(op)[:60])
+        return field_problem(op["t"], doc)
+    if kind == "patch":
+        if not isinstance(op.get("i"), str) or not isinstance(op.get("f"), dict):
+            return t("store.reason.bad_op", op=repr(op)[:60])
+        return field_problem(op["t"], op["f"])
+    if kind == "del":
+        return None if isinstance(op.get("i"), str) else t("store.reason.bad_op", op=repr(op)[:60])
+    return t("store.reason.unknown_op", op=repr(kind)[:40])
+
+
+def entry_problem(entry: dict[str, Any]) -> str | None:
+    """Why a journal entry whose checksum is good still cannot be applied, or None."""
+    generation, ops = entry.get("g"), entry.get("ops")
+    if type(generation) is not int or generation < 0 or not isinstance(ops, list):
+        return t("store.reason.bad_op", op=repr(entry)[:60])
+    for op in ops:
+        problem = op_problem(op)
+        if problem is not None:
+            return problem
+    return None
+
+
+def doc_problems(tables: Tables) -> Iterator[tuple[str, str, str]]:
+    """(table, id, why) for every record of ``tables`` that cannot be read back."""
+    for table, docs in tables.items():
+        if table not in RECORD_TABLES:
+            continue
+        for key, doc in docs.items():
+            problem = field_problem(table, doc)
+            if problem is not None:
+                yield table, key, problem
 
 
 @dataclass(frozen=True)
@@ -470,20 +563,43 @@ class CohortStore:
             return self._backup_locked()
 
     def restore(self, backup: Path) -> Path:
-        """Replace the cohort by a backup; the current state is kept as a backup first."""
+        """Replace the cohort by a backup; the current state is kept as a backup first.
+
+        This works on a damaged cohort too: what cannot be read is kept aside as it
+        is, the snapshot and the journal both (``<time>.damaged`` and
+        ``<time>.journal.damaged`` in the backups folder), and the path of the first
+        is returned.
+        """
         if self.read_only:
             raise ReadOnlyStore()
-        data = AtomicJSONStorage(backup).read()
-        if data is None:
-            raise DamagedFile(backup, t("store.reason.empty"), None)
-        tables, meta = migrate(*from_tinydb(data))
+        try:
+            data = AtomicJSONStorage(backup).read()
+            if data is None:
+                raise ValueError(t("store.reason.empty"))
+            tables, meta = migrate(*from_tinydb(data))
+        except ValueError as error:  # not JSON, not a TinyDB database
+            raise DamagedFile(backup, str(error), None) from None
         with self._locked():
             kept = self._backup_current_bytes()
-            generation = self._newest_generation() + 1
+            generation = max(self._newest_generation(), int(meta.get("generation", 0))) + 1
             self._write_snapshot(tables, {**meta, "generation": generation, "app": __version__})
             self._truncate_journal()
             self._reload_locked()
         return kept
+
+    @contextmanager
+    def holding_lock(self) -> Iterator[None]:
+        """Hold the cohort's lock without reading the cohort: for recovery, which reads
+        damaged files as bytes and must not be raced by a writer meanwhile."""
+        with self._locked():
+            yield
+
+    def write_backup(self, tables: Tables, meta: dict[str, Any]) -> Path:
+        """Write ``tables`` as a new backup of this cohort (a salvage, for instance)."""
+        if self.read_only:
+            raise ReadOnlyStore()
+        with self._locked():
+            return self._write_backup(tables, meta)
 
     # --- internals ----------------------------------------------------------------
 
@@ -695,11 +811,18 @@ class CohortStore:
             os.close(fd)
 
     def _newest_generation(self) -> int:
-        try:
+        """The highest generation the snapshot or any journal line names, readable or not:
+        a restored snapshot must be newer than all of them."""
+        newest = self.generation
+        with contextlib.suppress(OSError, ValueError, TypeError, StoreError):
             data = AtomicJSONStorage(self.path).read() or {}
-            return int(from_tinydb(data)[1].get("generation", 0))
-        except (OSError, ValueError):
-            return self.generation
+            newest = max(newest, int(from_tinydb(data)[1].get("generation", 0)))
+        with contextlib.suppress(OSError, StoreError):
+            for line in read_nofollow(self.journal_path).split(b"\n"):
+                entry = decode_line(line)
+                if entry is not None and isinstance(entry.get("g"), int):
+                    newest = max(newest, entry["g"])
+        return newest
 
     def _housekeeping(self) -> None:
         """Once per process, under the lock: refuse a cohort whose files or backup
@@ -743,25 +866,39 @@ class CohortStore:
         self._backup_locked()
 
     def _backup_locked(self) -> Path:
+        return self._write_backup(self._tables, self._meta)
+
+    def _write_backup(self, tables: Tables, meta: dict[str, Any]) -> Path:
         ensure_dir(self.backup_dir.parent, self.modes)
         ensure_dir(self.backup_dir, self.modes)
-        target = self.backup_dir / f"{arrow.utcnow().format('YYYYMMDDTHHmmssSSSSSS')}.json"
-        AtomicJSONStorage(target, self.modes).write(to_tinydb(self._tables, self._meta))
+        target = self.backup_dir / f"{_backup_stamp()}.json"
+        AtomicJSONStorage(target, self.modes).write(to_tinydb(tables, meta))
         for old in self.backups()[BACKUPS_KEPT:]:
             old.path.unlink(missing_ok=True)
         return target
 
     def _backup_current_bytes(self) -> Path:
-        """Keep the current files as they are, even unreadable, before a restore."""
+        """Keep the current files as they are, even unreadable, before a restore.
+
+        A readable cohort becomes an ordinary backup. A damaged one is kept byte for
+        byte, its snapshot (``.damaged``) and its journal (``.journal.damaged``), so
+        the good lines around a bad one can still be salvaged from there.
+        """
         ensure_dir(self.backup_dir.parent, self.modes)
         ensure_dir(self.backup_dir, self.modes)
         try:
             self._reload_locked()
             return self._backup_locked()
         except DamagedFile:
-            target = self.backup_dir / f"{arrow.utcnow().format('YYYYMMDDTHHmmssSSSSSS')}.damaged"
-            write_atomic(target, read_nofollow(self.path), self.modes)
-            return target
+            stamp = _backup_stamp()
+            kept = self.backup_dir / f"{stamp}{DAMAGED_SUFFIX}"
+            write_atomic(kept, read_nofollow(self.path), self.modes)
+            try:
+                journal = read_nofollow(self.journal_path)
+            except FileNotFoundError:
+                return kept
+            write_atomic(self.backup_dir / f"{stamp}{DAMAGED_JOURNAL_SUFFIX}", journal, self.modes)
+            return kept
 
     def _damaged(self, reason: str) -> DamagedFile:
         return DamagedFile(self.path, reason, self.newest_good_backup())

@@ -78,15 +78,22 @@ def match_one(
 
 @dataclass(frozen=True)
 class CohortEntry:
-    """A cohort file of the workspace, readable or not."""
+    """A cohort file of the workspace, readable or not.
+
+    A damaged cohort keeps the name its snapshot or newest readable backup gives it
+    (``known_name``), so ``--cohort`` finds it by name as well as by id for a restore.
+    """
 
     path: Path
     cohort: Cohort | None
     problem: StoreError | None = None
+    known_name: str | None = None
 
     @property
     def name(self) -> str:
-        return self.cohort.name if self.cohort else self.path.name
+        if self.cohort:
+            return self.cohort.name
+        return self.known_name or self.path.name
 
     @property
     def id(self) -> str:
@@ -118,17 +125,25 @@ class Workspace:
             try:
                 cohorts = store.records(Cohort)
             except StoreError as problem:
-                entries.append(CohortEntry(path, None, problem))
+                entries.append(CohortEntry(path, None, problem, _damaged_name(store)))
                 continue
             entries.append(CohortEntry(path, cohorts[0] if cohorts else None))
         return entries
 
-    def find(self, query: str | None) -> CohortStore:
-        """The cohort named (or id-prefixed) by ``query``; the only one if None."""
+    def find(self, query: str | None, *, damaged: bool = False) -> CohortStore:
+        """The cohort named (or id-prefixed) by ``query``; the only one if None.
+
+        With ``damaged``, an unreadable cohort is found too (by id, or by the name its
+        snapshot or backups give it): what a restore needs, and only a restore.
+        """
         entries = self.entries()
         readable = [e for e in entries if e.cohort is not None]
+        if damaged:
+            readable = [e for e in entries if e.cohort is not None or e.problem is not None]
         if query is None:
             if len(entries) == 1 and entries[0].problem is not None:
+                if damaged:
+                    return self.open(entries[0].path)
                 raise entries[0].problem
             if not readable:
                 raise InvalidInput("workspace.error.no_cohort", path=str(self.root))
@@ -150,6 +165,13 @@ class Workspace:
         cohort = next(r for r in records if isinstance(r, Cohort))
         ensure_root(self.root, self.modes)
         return CohortStore.create(self.root / f"{cohort.id}.json", records, modes=self.modes)
+
+
+def _damaged_name(store: CohortStore) -> str | None:
+    """The name of a cohort that cannot be opened, from whatever of it still reads."""
+    from facilitator.recovery import readable_name
+
+    return readable_name(store)
 
 
 __all__ = ["CohortEntry", "DamagedFile", "Workspace", "data_dir", "fold", "match_one"]
