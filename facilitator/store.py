@@ -700,13 +700,12 @@ class CohortStore:
         complete, torn = lines[:-1], lines[-1]
         generation = self.generation
         changed: list[Op] = []
-        for index, line in enumerate(complete):
+        for line in complete:
             entry = decode_line(line)
             if entry is None:
-                if index == len(complete) - 1 and not torn:
-                    # The last line of a write that was never acknowledged.
-                    self._journal_needs_trim = True
-                    break
+                # Only an unterminated tail is a torn write: a line that ends with its
+                # newline was written whole, and may have been acknowledged. A bad
+                # one, even the last, is damage, never cut by the next write.
                 raise self._damaged(t("store.reason.journal", line=self._journal_lines + 1))
             self._journal_pos += len(line) + 1
             self._journal_lines += 1

@@ -124,3 +124,34 @@ def test_restore_needs_a_backup_or_salvage_not_both(
     done = run_cli("restore", "--salvage", "2026", data=workspace.root)
     assert done.returncode == 2
     assert_one_sentence_error(done.stderr)
+
+
+def test_a_complete_last_line_with_a_bad_checksum_is_damage_not_a_torn_write(
+    small_cohort: CohortStore, workspace: Workspace
+) -> None:
+    """Issue 12, point 4: the acknowledged note of that line must not be cut by the
+    next write; only an unterminated tail is a write that was never acknowledged."""
+    capture(workspace.root, "acquise", "acquise aussi")
+    damage_line(small_cohort, 2)  # the last line, newline and all
+    before = small_cohort.journal_path.read_bytes()
+    assert before.endswith(b"\n")
+
+    done = run_cli("capture", "la suivante", data=workspace.root)
+    assert done.returncode == 1, done.stdout
+    assert_one_sentence_error(done.stderr)
+    assert "la ligne 2 du journal est abîmée" in done.stderr, done.stderr
+    assert small_cohort.journal_path.read_bytes() == before  # nothing cut, nothing added
+    assert run_cli("check", data=workspace.root).returncode == 1
+    # The damaged line is the one lost, and only it, once salvaged.
+    assert run_cli("restore", "--salvage", data=workspace.root).returncode == 0
+    assert texts(small_cohort.path) == ["acquise"]
+
+
+def test_an_unterminated_tail_is_still_a_torn_write(
+    small_cohort: CohortStore, workspace: Workspace
+) -> None:
+    capture(workspace.root, "acquise")
+    with open(small_cohort.journal_path, "ab") as journal:
+        journal.write(b'0badc0de {"g": 1, "ops": [')  # a kill -9 in the middle of a write
+    capture(workspace.root, "suivante")
+    assert texts(small_cohort.path) == ["acquise", "suivante"]
