@@ -249,6 +249,17 @@ class FacilitatorApp(SizeGuard, App[None]):
 
         self.push_screen(SessionScreen(session_id))
 
+    def open_agenda(self, session_id: str) -> None:
+        """The agenda editor of one session, until its clock starts; after that only a
+        re-plan on the live screen changes it."""
+        view = self.view
+        if view is not None and any(e.session_id == session_id for e in view.clock):
+            self.notify(t("agenda_editor.locked"), severity="warning", timeout=5)
+            return
+        from screens.agenda_editor import AgendaEditorScreen
+
+        self.push_screen(AgendaEditorScreen(session_id))
+
     def action_area(self, area: str) -> None:
         if self.store is None:
             self.notify(t("tui.no_cohort_open"), severity="warning")

@@ -83,8 +83,22 @@ class AreaScreen(WriteGuard, Screen[None]):
         # subclasses set up their widgets and must not call super().on_mount().
         self.watch(self.app, "view", self._view_changed)
 
+    _stale = False  # a newer view came while the screen was not on show
+
     def _view_changed(self, view: CohortView | None) -> None:
-        if view is not None:
+        if view is None:
+            return
+        if not self.is_current:
+            # Redrawn when shown again: a hidden screen whose widgets recompose keeps
+            # Textual (8.2) from repainting the screen on show until the next key.
+            self._stale = True
+            return
+        self.show(view)
+
+    def on_screen_resume(self) -> None:
+        view = self.facilitator.view
+        if self._stale and view is not None:
+            self._stale = False
             self.show(view)
 
     def show(self, view: CohortView) -> None:

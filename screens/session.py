@@ -346,12 +346,7 @@ class SessionScreen(WriteGuard, Screen[None]):
 
     def action_agenda(self) -> None:
         """The agenda editor, until the clock starts; after that only a re-plan changes it."""
-        if self.events():
-            self.notify(t("agenda_editor.locked"), severity="warning", timeout=5)
-            return
-        from screens.agenda_editor import AgendaEditorScreen
-
-        self.app.push_screen(AgendaEditorScreen(self.session_id))
+        self.facilitator.open_agenda(self.session_id)
 
     def action_toggle_bell(self) -> None:
         self.bell = not self.bell

@@ -248,6 +248,7 @@ class SessionsScreen(AreaScreen):
         Binding("a", "add_session", t("sessions.key.add")),
         Binding("e", "edit_session", t("sessions.key.edit")),
         Binding("d,delete", "delete_session", t("sessions.key.delete")),
+        Binding("g", "agenda", t("agenda_editor.key.open")),
     ]
     DEFAULT_CSS = """
     SessionsScreen #sessions { height: auto; max-height: 60%; }
@@ -391,7 +392,7 @@ class SessionsScreen(AreaScreen):
         """Opening, editing and deleting need a session: dimmed until there is one."""
         if super().check_action(action, parameters) is None:
             return None  # read-only
-        if action in ("open_session", "edit_session", "delete_session"):
+        if action in ("open_session", "edit_session", "delete_session", "agenda"):
             return True if self._selected() is not None else None
         return True
 
@@ -400,6 +401,11 @@ class SessionsScreen(AreaScreen):
         session_id = self._selected_id()
         if session_id is not None:
             self.facilitator.open_session(session_id)
+
+    def action_agenda(self) -> None:
+        session_id = self._selected_id()
+        if session_id is not None:
+            self.facilitator.open_agenda(session_id)
 
     # --- proposing the programme --------------------------------------------------------
 

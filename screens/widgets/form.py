@@ -89,6 +89,13 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", t("forms.cancel")),
         Binding("ctrl+s", "submit", t("forms.save")),
+        # Priority: the focus moves before the keys that follow are handed to a field.
+        # Over SSH a Tab and the next field's text arrive in one read; without it the
+        # text lands in the field being left.
+        Binding("tab", "app.focus_next", t("forms.next_field"), show=False, priority=True),
+        Binding(
+            "shift+tab", "app.focus_previous", t("forms.previous_field"), show=False, priority=True
+        ),
     ]
     DEFAULT_CSS = """
     FormScreen { align: center middle; }
