@@ -22,9 +22,11 @@ new tail, or the whole snapshot after another process compacted it), so two
 processes never lose each other's writes. When the journal grows past a bound
 it is folded into a new snapshot (generation + 1) and emptied; a crash between
 the two steps leaves journal lines of an older generation, which are ignored.
-A torn last line (a write that was never acknowledged) is dropped; a damaged
-line followed by good ones, or a snapshot that does not parse, makes the file
-"damaged": it is read-only from then on and never overwritten.
+A torn tail (an unterminated last line: a write that was never acknowledged) is
+dropped. A complete line that is damaged, even the last, a line of a newer
+generation than the snapshot (an older copy of the snapshot put back by a sync
+tool), or a snapshot that does not parse makes the file "damaged": it is
+read-only from then on and never overwritten (see :mod:`facilitator.recovery`).
 
 The store is safe to use from worker threads: an in-process lock serialises
 them and the file lock serialises processes.
@@ -82,6 +84,7 @@ JOURNAL_MAX_BYTES = 1 << 20
 LOCK_TIMEOUT_S = 15.0
 BACKUPS_KEPT = 20
 BACKUP_INTERVAL_S = 30 * 60
+RELOAD_ATTEMPTS = 3
 
 R = TypeVar("R", bound=Record)
 Tables = dict[str, dict[str, dict[str, Any]]]
@@ -117,6 +120,15 @@ class WriteFailed(StoreError):
 class RecordGone(StoreError):
     def __init__(self) -> None:
         super().__init__("store.error.gone")
+
+
+class _NewerJournal(Exception):
+    """A journal line of a newer generation than the snapshot in memory."""
+
+    def __init__(self, line: int, generation: int) -> None:
+        super().__init__(line, generation)
+        self.line = line
+        self.generation = generation
 
 
 class StoreBusy(StoreError):
@@ -629,12 +641,29 @@ class CohortStore:
                 self._file_lock.release()
 
     def _reload_locked(self) -> None:
-        snap_key = _stat_key(self.path)
-        if snap_key is None:
-            raise StoreError("store.error.missing", path=str(self.path))
-        if snap_key != self._snap_key:
-            self._load_snapshot(snap_key)
-        self._read_journal()
+        for _ in range(RELOAD_ATTEMPTS):
+            snap_key = _stat_key(self.path)
+            if snap_key is None:
+                raise StoreError("store.error.missing", path=str(self.path))
+            if snap_key != self._snap_key:
+                self._load_snapshot(snap_key)
+            try:
+                self._read_journal()
+                return
+            except _NewerJournal as found:
+                # A snapshot read without the lock in the middle of a compaction, or a
+                # new snapshot that looks like the old one (same inode, size and time):
+                # read it again before calling the cohort damaged.
+                newer = found
+                self._snap_key = None
+        raise self._damaged(
+            t(
+                "store.reason.newer_journal",
+                line=newer.line,
+                journal=newer.generation,
+                snapshot=self.generation,
+            )
+        )
 
     def _load_snapshot(self, snap_key: tuple[int, int, int]) -> None:
         try:
@@ -707,9 +736,17 @@ class CohortStore:
                 # newline was written whole, and may have been acknowledged. A bad
                 # one, even the last, is damage, never cut by the next write.
                 raise self._damaged(t("store.reason.journal", line=self._journal_lines + 1))
+            line_generation = entry.get("g")
+            if type(line_generation) is not int:
+                raise self._damaged(t("store.reason.journal", line=self._journal_lines + 1))
+            if line_generation > generation:
+                # Written on a newer snapshot than this one: an older copy of the
+                # snapshot was put back (a sync tool, a hand copy). Those writes are
+                # nowhere else; dropping them would lose them silently.
+                raise _NewerJournal(self._journal_lines + 1, line_generation)
             self._journal_pos += len(line) + 1
             self._journal_lines += 1
-            if entry.get("g") != generation:
+            if line_generation < generation:
                 # Folded into the snapshot already by a compaction that crashed
                 # before it emptied the journal.
                 self._journal_needs_trim = True

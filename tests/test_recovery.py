@@ -155,3 +155,38 @@ def test_an_unterminated_tail_is_still_a_torn_write(
         journal.write(b'0badc0de {"g": 1, "ops": [')  # a kill -9 in the middle of a write
     capture(workspace.root, "suivante")
     assert texts(small_cohort.path) == ["acquise", "suivante"]
+
+
+def test_journal_lines_newer_than_the_snapshot_are_damage_not_stale(
+    small_cohort: CohortStore, workspace: Workspace
+) -> None:
+    """Issue 12, point 5: as after a sync tool copied an older snapshot back."""
+    capture(workspace.root, "avant")
+    CohortStore(small_cohort.path).compact()
+    older = small_cohort.path.read_bytes()  # what the sync tool will bring back
+    capture(workspace.root, "après")
+    CohortStore(small_cohort.path).compact()
+    capture(workspace.root, "dernière")  # a line of the newest generation only
+    small_cohort.path.write_bytes(older)
+    journal = small_cohort.journal_path.read_bytes()
+
+    done = run_cli("capture", "encore une", data=workspace.root)
+    assert done.returncode == 1, done.stdout
+    assert_one_sentence_error(done.stderr)
+    assert "plus récente" in done.stderr and "génération 3" in done.stderr, done.stderr
+    assert small_cohort.journal_path.read_bytes() == journal  # not trimmed away
+    review = run_cli("review", data=workspace.root)
+    assert review.returncode == 1 and "génération 3" in review.stderr
+    assert run_cli("restore", "--salvage", data=workspace.root).returncode == 0
+    assert "dernière" in texts(small_cohort.path)
+
+
+def test_stale_lines_of_an_older_generation_are_still_ignored(
+    small_cohort: CohortStore, workspace: Workspace
+) -> None:
+    capture(workspace.root, "une")
+    journal = small_cohort.journal_path.read_bytes()
+    CohortStore(small_cohort.path).compact()
+    small_cohort.journal_path.write_bytes(journal)  # a compaction cut short
+    capture(workspace.root, "deux")
+    assert texts(small_cohort.path) == ["deux", "une"]
