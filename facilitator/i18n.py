@@ -72,6 +72,16 @@ def number(value: float, lang: str | None = None, digits: int = 2) -> str:
     return text.replace(".", t("format.decimal_separator", lang))
 
 
+def duration(minutes: int, lang: str | None = None) -> str:
+    """A length of time as a programme reads it: « 45 min », « 3 h », « 7 h 50 »."""
+    hours, rest = divmod(max(int(minutes), 0), 60)
+    if not hours:
+        return t("format.duration.minutes", lang, minutes=rest)
+    if not rest:
+        return t("format.duration.hours", lang, hours=hours)
+    return t("format.duration.hours_minutes", lang, hours=hours, minutes=rest)
+
+
 def plural(key: str, count: float, lang: str | None = None, /, **values: object) -> str:
     """``key.one`` or ``key.other`` for ``count``, as each language counts.
 

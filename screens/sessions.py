@@ -40,7 +40,7 @@ from facilitator.domain import (
     label,
     parse_time,
 )
-from facilitator.i18n import plural, t
+from facilitator.i18n import duration, plural, t
 from facilitator.live import live_session
 from facilitator.programme import (
     ProgrammeProposal,
@@ -306,7 +306,7 @@ class SessionsScreen(AreaScreen):
                 clip(short_title(session, view), NAME_WIDTH),
                 day_words(session.date, "short") if session.date else t("sessions.undated"),
                 humanize_day(session.date, today) if session.date else "",
-                t("sessions.minutes", minutes=plan.planned_minutes),
+                duration(plan.planned_minutes),
                 key=session.id,
             )
         target = selected or upcoming

@@ -125,3 +125,16 @@ def test_english_is_used_when_asked() -> None:
     assert t("domain.lever.ressources-financieres", "en") == "financial resources"
     assert t("domain.lever.ressources-financieres") == "ressources financières"
     assert LANGUAGES == ("fr", "en")
+
+
+def test_durations_read_as_a_programme_says_them() -> None:
+    from facilitator.i18n import duration
+
+    assert [duration(m, "fr") for m in (45, 60, 90, 470, 605)] == [
+        "45 min",
+        "1 h",
+        "1 h 30",
+        "7 h 50",
+        "10 h 05",
+    ]
+    assert duration(90, "en") == "1 h 30"
