@@ -52,7 +52,7 @@ from facilitator.domain import (
     require_name,
     require_programme_date,
 )
-from facilitator.i18n import t
+from facilitator.i18n import number, t
 from facilitator.programme import (
     Change,
     ProgrammeProposal,
@@ -104,7 +104,7 @@ def check_phone(value: str) -> str:
 
 def check_days(value: float, field: str = "days") -> float:
     if not 0 <= value <= MAX_DAYS:
-        raise _fail("days", field, value=value, max=int(MAX_DAYS))
+        raise _fail("days", field, value=number(value), max=int(MAX_DAYS))
     return float(value)
 
 
