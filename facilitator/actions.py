@@ -875,15 +875,21 @@ def propose(
     start: dt.date | None = None,
     intro: str = "court",
     collective: str = "demi-journee",
+    redate: bool = False,
 ) -> ProgrammeProposal:
     """The programme the cohort would have, from ``start`` (the cohort's start date, else
     today), without writing anything: what the facilitator looks at before applying."""
     view = CohortView.load(store)
-    return _proposal(view, now, start, intro, collective)
+    return _proposal(view, now, start, intro, collective, redate)
 
 
 def _proposal(
-    view: CohortView, now: arrow.Arrow, start: dt.date | None, intro: str, collective: str
+    view: CohortView,
+    now: arrow.Arrow,
+    start: dt.date | None,
+    intro: str,
+    collective: str,
+    redate: bool,
 ) -> ProgrammeProposal:
     templates = programme_templates(intro, collective)
     today = view.cohort.today(now)
@@ -896,6 +902,7 @@ def _proposal(
         start=first,
         templates=templates,
         holding_records=view.holding_records(),
+        redate=redate,
         today=today,
     )
 
@@ -907,15 +914,17 @@ def apply_programme(
     start: dt.date | None = None,
     intro: str = "court",
     collective: str = "demi-journee",
+    redate: bool = False,
 ) -> ProgrammeProposal:
-    """Write the proposed programme: new sessions added, sessions with nothing recorded
-    moved to their proposed date, sessions holding notes, attendance or clock presses
-    left as they are; nothing is deleted. The proposal is worked out again under the
-    lock, so a note taken meanwhile keeps its session where it is. The cohort's start
-    date becomes the programme's."""
+    """Write the proposed programme: the sessions the cohort lacks are added, and the
+    others keep their dates; with ``redate`` those with nothing recorded are moved to
+    their proposed date, while sessions holding notes, attendance or clock presses stay
+    as they are. Nothing is deleted. The proposal is worked out again under the lock, so
+    a note taken meanwhile keeps its session where it is. The programme's start becomes
+    the cohort's when it had none, or when every date is proposed again."""
     with store.locked_read():
         view = CohortView.load(store)
-        proposal = _proposal(view, now, start, intro, collective)
+        proposal = _proposal(view, now, start, intro, collective, redate)
         ops: list[Op] = []
         for proposed in proposal.changes:
             if proposed.change is Change.NEW:
@@ -926,7 +935,7 @@ def apply_programme(
                     for name in ("date", "start_time", "end_time", "template", "agenda")
                 }
                 ops.append(patch_op(Session, proposed.session.id, fields))
-        if view.cohort.start_date != proposal.start:
+        if view.cohort.start_date != proposal.start and (redate or not view.cohort.start_date):
             ops.append(patch_op(Cohort, view.cohort.id, {"start_date": proposal.start}))
         store.apply(ops)
     return proposal

@@ -263,6 +263,37 @@ def _moved(existing: Session, proposed: Session) -> Session:
     return changed
 
 
+def _new_bilans(
+    fresh: Sequence[Session],
+    kept: Sequence[Session],
+    start: dt.date,
+    missing: Collection[str],
+) -> dict[str, tuple[dt.date, dt.time | None]]:
+    """The day and hour of each missing bilan (by structure id), when the cohort keeps its
+    own dates: in the bilans' window after its own évolution, on the days its other bilans
+    leave free (all of them when none is), spread as a first proposal spreads them."""
+    evolution = next(
+        (s.date for s in kept if s.kind == SessionKind.EVOLUTION and s.date is not None), None
+    )
+    proposed: dict[str | None, Session] = {
+        s.structure_id: s for s in fresh if s.kind == SessionKind.BILAN
+    }
+    if evolution is None:
+        return {sid: (proposed[sid].date or start, proposed[sid].start_time) for sid in missing}
+    taken = {s.date for s in kept if s.kind == SessionKind.BILAN}
+    window = _bilan_days(evolution, start)
+    days = [d for d in window if d not in taken] or window
+    ordered = [sid for sid in proposed if sid is not None and sid in missing]
+    bilan_start = next(
+        (s.start_time for s in fresh if s.kind == SessionKind.BILAN and s.start_time), None
+    )
+    placed: dict[str, tuple[dt.date, dt.time | None]] = {}
+    for sid, (day, rank) in zip(ordered, _spread(len(ordered), days), strict=True):
+        hour = _shifted(bilan_start, BILAN_SPACING * rank) if bilan_start else None
+        placed[sid] = (day, hour)
+    return placed
+
+
 def plan_programme(
     cohort: Cohort,
     structures: Sequence[Structure],
@@ -272,34 +303,56 @@ def plan_programme(
     start: dt.date,
     templates: Mapping[SessionKind, str] | None = None,
     holding_records: Collection[str] = (),
+    redate: bool = False,
     today: dt.date,
 ) -> ProgrammeProposal:
     """The programme :func:`propose_programme` gives from ``start``, laid over the sessions
     the cohort already has.
 
     Each proposed session takes the place of the cohort's session of the same kind (for a
-    bilan: of the same structure). A session whose id is in ``holding_records`` (it holds
-    notes, attendance or clock presses) is never moved nor deleted; the others are given
-    the proposed date. A stage the cohort lacks, and the bilan of a structure added since,
-    are new. Sessions the proposal has no place for are left as they are.
+    bilan: of the same structure). By default the sessions the cohort has keep their own
+    dates and agendas (a facilitator proposes again to add what is missing, not to undo
+    the dates they chose): a stage the cohort lacks is added, and the bilan of a structure
+    that joined since is placed after the cohort's own évolution. With ``redate``, every
+    session is given the proposed date, except one whose id is in ``holding_records``
+    (it holds notes, attendance or clock presses), which is never moved. Nothing is
+    deleted: sessions the proposal has no place for are left as they are.
     """
     fresh = propose_programme(start, structures, templates=templates)
     by_kind: dict[tuple[SessionKind, str | None], list[Session]] = {}
     for session in sorted(sessions, key=lambda s: (s.date or dt.date.max, s.id)):
         by_kind.setdefault((session.kind, session.structure_id), []).append(session)
+    matched = {
+        (s.kind, s.structure_id): by_kind[(s.kind, s.structure_id)][0]
+        for s in fresh
+        if (s.kind, s.structure_id) in by_kind
+    }
+    missing_bilans = {
+        s.structure_id
+        for s in fresh
+        if s.kind == SessionKind.BILAN and (s.kind, s.structure_id) not in matched
+    }
+    new_bilans = (
+        {}
+        if redate
+        else _new_bilans(fresh, list(sessions), start, {sid for sid in missing_bilans if sid})
+    )
     laid: list[ProposedSession] = []
     for proposed in fresh:
-        matches = by_kind.get((proposed.kind, proposed.structure_id), [])
-        if not matches:
+        existing = matched.get((proposed.kind, proposed.structure_id))
+        if existing is None:
+            if proposed.structure_id in new_bilans:
+                day, hour = new_bilans[proposed.structure_id]
+                proposed = dataclasses.replace(proposed, date=day, start_time=hour)
             laid.append(ProposedSession(proposed, Change.NEW))
-            continue
-        existing = matches[0]
-        if existing.id in holding_records:
+        elif existing.id in holding_records:
             laid.append(ProposedSession(existing, Change.KEPT, existing))
-            continue
-        moved = _moved(existing, proposed)
-        change = Change.SAME if moved == existing else Change.MOVED
-        laid.append(ProposedSession(moved, change, existing))
+        elif not redate:
+            laid.append(ProposedSession(existing, Change.SAME, existing))
+        else:
+            moved = _moved(existing, proposed)
+            change = Change.SAME if moved == existing else Change.MOVED
+            laid.append(ProposedSession(moved, change, existing))
     placed = {p.session.id for p in laid}
     result = [p.session for p in laid] + [s for s in sessions if s.id not in placed]
     people = list(participants)

@@ -197,6 +197,8 @@ def programme_choices(view: CohortView, today: dt.date) -> dict[str, Any]:
         "intro": "court",
         "collective": "demi-journee",
     }
+    if view.sessions:
+        choices["redate"] = False  # proposed again: the dates already chosen are kept
     for session in view.sessions:
         if session.kind == SessionKind.INTRO and session.template.startswith("intro-"):
             choices["intro"] = session.template.removeprefix("intro-")

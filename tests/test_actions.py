@@ -315,7 +315,7 @@ def test_proposing_again_never_moves_a_session_that_holds_records(store: CohortS
     actions.capture_note(store, parse_capture("un constat", []), now=NOW, session_id=state.id)
     newcomer = actions.add_structure(store, now=NOW, name="Compagnie du Bout")
     later = START + dt.timedelta(weeks=2)
-    proposal = actions.apply_programme(store, now=NOW, start=later)
+    proposal = actions.apply_programme(store, now=NOW, start=later, redate=True)
     changes = {(p.session.kind, p.session.structure_id): p.change for p in proposal.sessions}
     assert changes[(SessionKind.STATE_OF_PLAY, None)] is Change.KEPT
     assert changes[(SessionKind.INTRO, None)] is Change.MOVED
@@ -323,6 +323,26 @@ def test_proposing_again_never_moves_a_session_that_holds_records(store: CohortS
     assert store.get(Session, state.id) == state  # untouched, to the field
     assert store.get(Session, intro.id).date != intro.date  # type: ignore[union-attr]
     assert len(store.records(Session)) == 7  # nothing deleted, one bilan added
+
+
+def test_proposing_again_keeps_the_dates_the_facilitator_chose(store: CohortStore) -> None:
+    """Proposed again to plan the bilan of a structure that joined late: the sessions
+    keep the dates the facilitator gave them, and the new bilan follows their évolution."""
+    actions.apply_programme(store, now=NOW)
+    evolution = session_of(store, SessionKind.EVOLUTION)
+    actions.update_session(store, evolution.id, now=NOW, date=dt.date(2027, 5, 3))
+    before = {s.id: s for s in store.records(Session)}
+    newcomer = actions.add_structure(store, now=NOW, name="Compagnie du Bout")
+    proposal = actions.apply_programme(store, now=NOW, start=START + dt.timedelta(weeks=3))
+    assert [p.change for p in proposal.changes] == [Change.NEW]
+    after = {s.id: s for s in store.records(Session)}
+    assert {k: v for k, v in after.items() if k in before} == before  # untouched
+    (added,) = [s for s in after.values() if s.id not in before]
+    assert added.structure_id == newcomer.id and added.kind == SessionKind.BILAN
+    assert added.date is not None
+    assert dt.date(2027, 5, 3) + dt.timedelta(weeks=2) <= added.date
+    assert added.date not in {s.date for s in before.values() if s.kind == SessionKind.BILAN}
+    assert actions.cohort_of(store).start_date == START  # the cohort's start is its own
 
 
 def test_bad_programme_choices_are_refused(store: CohortStore) -> None:

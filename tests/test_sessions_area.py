@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from facilitator import actions
 from facilitator.capture import CaptureDraft
@@ -195,6 +195,29 @@ def _rendered(renderable: Any) -> str:
     return " ".join(console.export_text().split())  # the words, whatever the wrapping
 
 
+async def test_proposing_again_only_adds_what_is_missing(workspace: Workspace) -> None:
+    """A structure that joined late: p, then Enter twice, adds its bilan and moves nothing."""
+    store = a_cohort(workspace, *NAMES, start=dt.date(2027, 1, 11))
+    actions.apply_programme(store, now=FIXED_NOW)
+    before = {s.id: s for s in CohortView.load(store).sessions}
+    late = actions.add_structure(store, now=FIXED_NOW, name="Ludothèque Le Dé")
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sessions(app, pilot)
+        await pilot.press("p")
+        assert isinstance(app.screen, ProgrammeChoicesScreen)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        shown = app.screen
+        assert isinstance(shown, ProgrammePreviewScreen)
+        assert [p.change for p in shown.proposal.changes] == [Change.NEW]
+        await pilot.press("enter")
+        await settle(app, pilot)
+    after = {s.id: s for s in fresh(store.path).sessions}
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert [s.structure_id for k, s in after.items() if k not in before] == [late.id]
+
+
 async def test_proposing_again_keeps_the_session_holding_a_note(workspace: Workspace) -> None:
     store = a_cohort(workspace, *NAMES, start=dt.date(2027, 1, 11))
     actions.apply_programme(store, now=FIXED_NOW)
@@ -216,6 +239,9 @@ async def test_proposing_again_keeps_the_session_holding_a_note(workspace: Works
         choices = app.screen
         assert isinstance(choices, ProgrammeChoicesScreen)
         fill(choices, start="2027-01-18")  # a week later
+        redate = choices.query_one("#field-redate", Checkbox)
+        assert not redate.value  # by default the dates already chosen are kept
+        redate.value = True
         await pilot.press("enter")
         await settle(app, pilot)
         shown = app.screen

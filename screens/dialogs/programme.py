@@ -48,8 +48,10 @@ def _start(day: dt.date) -> None:
     require_programme_date(day, "start")
 
 
-def programme_fields() -> list[Field]:
-    """The choices ``actions.propose`` takes, named as its arguments."""
+def programme_fields(redate: bool = False) -> list[Field]:
+    """The choices ``actions.propose`` takes, named as its arguments; with ``redate``
+    (a cohort that has sessions), whether their dates are proposed again too."""
+    own = [Field("redate", t("sessions.programme.field.redate"), "bool")] if redate else []
     return [
         Field("start", t("sessions.programme.field.start"), "date", required=True, check=_start),
         Field(
@@ -66,6 +68,7 @@ def programme_fields() -> list[Field]:
             required=True,
             choices=[(t(f"sessions.programme.collective.{v}"), v) for v in COLLECTIVE_VARIANTS],
         ),
+        *own,
     ]
 
 
@@ -172,7 +175,9 @@ class ProgrammeChoicesScreen(FormScreen):
     """The three choices; its button says it shows the programme (nothing is saved yet)."""
 
     def __init__(self, values: dict[str, object]) -> None:
-        super().__init__(t("sessions.programme.title"), programme_fields(), values)
+        super().__init__(
+            t("sessions.programme.title"), programme_fields("redate" in values), values
+        )
 
     def on_mount(self) -> None:
         # FormScreen's own on_mount runs too (Textual calls each class's).
