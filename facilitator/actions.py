@@ -277,11 +277,25 @@ def _check_structure(
 
 
 def add_structure(store: CohortStore, *, now: arrow.Arrow, **values: Any) -> Structure:
-    """An association joins the cohort (``name`` at least)."""
+    """An association joins the cohort (``name`` at least), and gets its slot in the round
+    tables of the collective sessions whose clock has not started."""
     with store.locked_read():
         structure = Structure(**_check_structure(store, {"name": "", **values}, now, None))
-        store.put(structure)
+        view = CohortView.load(store)
+        ops = [put_op(structure)]
+        for session in _open_agendas(view):
+            items = agenda.with_slot_for(session.agenda, structure.id)
+            if items != session.agenda:
+                ops.append(patch_op(Session, session.id, {"agenda": items}))
+        store.apply(ops)
     return structure
+
+
+def _open_agendas(view: CohortView) -> list[Session]:
+    """The collective sessions with an agenda of their own and no clock press yet: the
+    ones whose round tables follow the cohort's structures."""
+    pressed = {e.session_id for e in view.clock}
+    return [s for s in view.collective_sessions() if s.agenda and s.id not in pressed]
 
 
 def update_structure(
@@ -332,6 +346,13 @@ def structure_removal(view: CohortView, structure_id: str) -> Removal | None:
     tasks = [task for task in view.tasks if task.structure_id == structure_id]
     notes = view.notes_of(structure_id)
     clock = [e for e in view.clock if e.session_id in bilan_ids]
+    slots = [
+        patch_op(
+            Session, session.id, {"agenda": agenda.without_slots_of(session.agenda, structure_id)}
+        )
+        for session in _open_agendas(view)
+        if agenda.without_slots_of(session.agenda, structure_id) != session.agenda
+    ]
     reviews = [r for r in view.bilans if r.structure_id == structure_id]
     group: Sequence[Sequence[Record]] = (
         marks,
@@ -345,7 +366,7 @@ def structure_removal(view: CohortView, structure_id: str) -> Removal | None:
     )
     return Removal(
         name=structure.name,
-        ops=tuple(op for records in group for op in _deletes(records)),
+        ops=(*slots, *(op for records in group for op in _deletes(records))),
         participants=len(people),
         attendance=len(marks),
         tasks=len(tasks),

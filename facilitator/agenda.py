@@ -573,6 +573,36 @@ def set_round_table(
     return [*items[: block.start], *slots, *items[block.stop :]]
 
 
+def with_slot_for(items: Sequence[AgendaItem], structure_id: str) -> list[AgendaItem]:
+    """The agenda with a slot for a structure that joined: one more at the end of each
+    round table laid out per structure, as long as the others' (an unassigned slot, kept
+    while a cohort had no structure, becomes the structure's own)."""
+    out = list(items)
+    index = 0
+    while index < len(out):
+        block = round_table(out, index)
+        last = out[block.stop - 1]
+        if last.per_structure and structure_id not in {out[i].structure_id for i in block}:
+            if last.structure_id is None and len(block) == 1:
+                out[block.start] = dataclasses.replace(last, structure_id=structure_id)
+            else:
+                slot = dataclasses.replace(
+                    last, id=new_id(), structure_id=structure_id, fixed_time=None
+                )
+                out.insert(block.stop, slot)
+                index = block.stop + 1
+                continue
+        index = block.stop
+    return out
+
+
+def without_slots_of(items: Sequence[AgendaItem], structure_id: str) -> list[AgendaItem]:
+    """The agenda without the slots of a structure that left the cohort."""
+    return [
+        item for item in items if not (item.per_structure and item.structure_id == structure_id)
+    ]
+
+
 def _replace(items: Sequence[AgendaItem], index: int, **changes: Any) -> list[AgendaItem]:
     edited = list(items)
     edited[index] = dataclasses.replace(edited[index], **changes)

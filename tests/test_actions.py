@@ -320,7 +320,12 @@ def test_proposing_again_never_moves_a_session_that_holds_records(store: CohortS
     assert changes[(SessionKind.STATE_OF_PLAY, None)] is Change.KEPT
     assert changes[(SessionKind.INTRO, None)] is Change.MOVED
     assert changes[(SessionKind.BILAN, newcomer.id)] is Change.NEW
-    assert store.get(Session, state.id) == state  # untouched, to the field
+    kept = store.get(Session, state.id)
+    assert kept is not None and (kept.date, kept.start_time, kept.template) == (
+        state.date,
+        state.start_time,
+        state.template,
+    )  # not moved (its round table has the newcomer's turn, its clock not having run)
     assert store.get(Session, intro.id).date != intro.date  # type: ignore[union-attr]
     assert len(store.records(Session)) == 7  # nothing deleted, one bilan added
 
@@ -336,7 +341,13 @@ def test_proposing_again_keeps_the_dates_the_facilitator_chose(store: CohortStor
     proposal = actions.apply_programme(store, now=NOW, start=START + dt.timedelta(weeks=3))
     assert [p.change for p in proposal.changes] == [Change.NEW]
     after = {s.id: s for s in store.records(Session)}
-    assert {k: v for k, v in after.items() if k in before} == before  # untouched
+
+    def when(session: Session) -> tuple[object, ...]:
+        return (session.date, session.start_time, session.end_time, session.template)
+
+    assert {k: when(v) for k, v in after.items() if k in before} == {
+        k: when(v) for k, v in before.items()
+    }  # not moved (the newcomer only took its turn in the round tables)
     (added,) = [s for s in after.values() if s.id not in before]
     assert added.structure_id == newcomer.id and added.kind == SessionKind.BILAN
     assert added.date is not None
@@ -613,3 +624,35 @@ def test_screens_write_only_through_the_actions() -> None:
 
 def test_the_cohort_record_is_read_from_its_store(store: CohortStore) -> None:
     assert isinstance(actions.cohort_of(store), Cohort)
+
+
+def test_a_structure_takes_its_turn_in_the_round_tables_until_the_clock_runs(
+    store: CohortStore,
+) -> None:
+    actions.apply_programme(store, now=NOW, collective="journee")
+    intro = session_of(store, SessionKind.INTRO)
+    actions.press_clock(store, intro.id, Action.START, now=NOW)
+    before_intro = store.get(Session, intro.id)
+    newcomer = actions.add_structure(store, now=NOW, name="Compagnie du Bout")
+
+    def turns(kind: SessionKind, key: str) -> list[str | None]:
+        return [i.structure_id for i in session_of(store, kind).agenda if i.key == key]
+
+    assert turns(SessionKind.STATE_OF_PLAY, "sharing")[-1] == newcomer.id
+    assert len(turns(SessionKind.STATE_OF_PLAY, "sharing")) == 4
+    assert newcomer.id in [i.structure_id for i in session_of(store, SessionKind.EVOLUTION).agenda]
+    assert store.get(Session, intro.id) == before_intro  # its clock runs: left alone
+    actions.delete_structure(store, newcomer.id, now=NOW)
+    assert len(turns(SessionKind.STATE_OF_PLAY, "sharing")) == 3
+    assert newcomer.id not in {i.structure_id for s in store.records(Session) for i in s.agenda}
+
+
+def test_the_first_structure_of_an_empty_cohort_takes_the_unassigned_slot() -> None:
+    items = agenda.instantiate(agenda.load_template("etat-des-lieux-demi-journee"), [])
+    sharing = [i for i in items if i.per_structure]
+    assert len(sharing) == 1 and sharing[0].structure_id is None
+    first = agenda.with_slot_for(items, "a")
+    assert [i.structure_id for i in first if i.per_structure] == ["a"]
+    second = agenda.with_slot_for(first, "b")
+    assert [i.structure_id for i in second if i.per_structure] == ["a", "b"]
+    assert agenda.with_slot_for(second, "b") == second

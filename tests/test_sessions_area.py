@@ -214,7 +214,9 @@ async def test_proposing_again_only_adds_what_is_missing(workspace: Workspace) -
         await pilot.press("enter")
         await settle(app, pilot)
     after = {s.id: s for s in fresh(store.path).sessions}
-    assert {k: v for k, v in after.items() if k in before} == before
+    assert {k: v.date for k, v in after.items() if k in before} == {
+        k: v.date for k, v in before.items()
+    }
     assert [s.structure_id for k, s in after.items() if k not in before] == [late.id]
 
 
