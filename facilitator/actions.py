@@ -998,6 +998,17 @@ def press_clock(
     return event
 
 
+def reset_clock(store: CohortStore, session_id: str, *, now: arrow.Arrow) -> int:
+    """Erase the presses of a session's clock (started by mistake, or a rehearsal): it is
+    as before the first press, its notes and attendance stay, and its agenda can be
+    edited again. The number of presses erased is returned."""
+    with store.locked_read():
+        _get(store, Session, session_id)
+        presses = [e for e in store.records(ClockEvent) if e.session_id == session_id]
+        store.apply(_deletes(presses))
+    return len(presses)
+
+
 def apply_replan(
     store: CohortStore, session_id: str, items: Sequence[AgendaItem], *, now: arrow.Arrow
 ) -> None:

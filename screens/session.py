@@ -48,6 +48,7 @@ from screens.base import WriteGuard
 from screens.widgets.attendance import AttendanceScreen
 from screens.widgets.capture_line import CaptureLine
 from screens.widgets.clock_panel import ClockPanel
+from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import Field, FormScreen
 from screens.widgets.intersession import IntersessionScreen
 from screens.widgets.note_feed import NoteFeed, NoteFilter
@@ -72,7 +73,17 @@ DEFAULT_KIND = {
 class SessionScreen(WriteGuard, Screen[None]):
     AUTO_FOCUS = "NoteFeed"  # a space pressed at once starts the clock, not a blank note
     WRITE_ACTIONS = frozenset(
-        ["capture", "clock", "delete_note", "edit_note", "extend", "replan", "toggle_clock", "undo"]
+        [
+            "capture",
+            "clock",
+            "delete_note",
+            "edit_note",
+            "extend",
+            "replan",
+            "reset_clock",
+            "toggle_clock",
+            "undo",
+        ]
     )
     BINDINGS = [
         Binding("space", "toggle_clock", t("session.key.start_pause")),
@@ -95,6 +106,7 @@ class SessionScreen(WriteGuard, Screen[None]):
         Binding("m", "synthesis", t("synthesis.key.open")),
         Binding("t", "tasks", t("intersession.key.open")),
         Binding("v", "project", t("projector.key.open"), show=False),
+        Binding("z", "reset_clock", t("session.key.reset"), show=False),
         Binding("g", "agenda", t("agenda_editor.key.open")),
     ]
     DEFAULT_CSS = """
@@ -280,11 +292,46 @@ class SessionScreen(WriteGuard, Screen[None]):
     def action_toggle_clock(self) -> None:
         state = self.compute()
         if state.status is Status.NOT_STARTED:
-            self.press(Action.START)
+            self._start()
         elif state.status is Status.RUNNING:
             self.press(Action.PAUSE)
         elif state.status is Status.PAUSED:
             self.press(Action.RESUME)
+
+    def _start(self) -> None:
+        """Start the clock; before the session's day, ask first: a clock started by
+        mistake re-times the agenda to now and closes its editor until the day."""
+        session = self.session
+        today = self.view.cohort.today(self.facilitator.now())
+        if session.date is None or session.date <= today:
+            self.press(Action.START)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.press(Action.START)
+
+        question = t("session.start_other_day", date=format_day(session.date))
+        self.app.push_screen(ConfirmScreen(question, t("session.start_anyway")), answered)
+
+    def action_reset_clock(self) -> None:
+        """Back to before the first press (a clock started by mistake, a rehearsal): the
+        presses are erased, the notes stay, and the agenda can be edited again."""
+        if not self.events():
+            self.notify(t("session.reset.nothing"), timeout=3)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.facilitator.save(
+                    lambda store: actions.reset_clock(
+                        store, self.session_id, now=self.facilitator.now()
+                    ),
+                    t("session.reset.done"),
+                )
+
+        question = t("session.reset.question", count=len(self.events()))
+        self.app.push_screen(ConfirmScreen(question, t("session.reset.yes")), answered)
 
     def action_clock(self, action: str) -> None:
         self.press(Action(action))

@@ -16,6 +16,7 @@ from facilitator.store import CohortStore
 from facilitator.workspace import Workspace
 from screens.agenda_editor import AgendaEditorScreen
 from screens.app import FacilitatorApp
+from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import FormScreen
 from tests.conftest import FIXED_NOW, make_app
 
@@ -690,7 +691,10 @@ async def test_g_on_the_live_screen_opens_the_editor_until_the_clock_starts(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
-        await pilot.press("space")  # the clock starts
+        await pilot.press("space")  # before the session's day: asked first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")  # the clock starts
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("g")
