@@ -559,6 +559,30 @@ PROGRAMME_RULES = (
 )
 """The rules' findings that concern the calendar and its cost, shown beside a proposal."""
 
+CALENDAR_RULES = tuple(code for code in PROGRAMME_RULES if code != "consultant-days")
+"""The findings about the dates themselves: said again when a session is moved."""
+
+
+def calendar_warnings(
+    cohort: Cohort,
+    structures: Sequence[Structure],
+    participants: Iterable[Participant],
+    sessions: Sequence[Session],
+    session: Session,
+    *,
+    today: dt.date,
+) -> list[str]:
+    """What to weigh once ``session`` has its date, one sentence each: a day off (a weekend
+    or a public holiday), then the calendar's findings (sessions out of order or too
+    close, a programme outside 4 to 5 months). Said, never refused: the facilitator
+    may have their reasons."""
+    sentences = []
+    if session.date is not None and not is_working_day(session.date):
+        sentences.append(t("programme.day_off", date=format_day(session.date)))
+    found = findings(cohort, structures, participants, sessions, today=today)
+    sentences += [f"{f.message} {f.advice}" for f in found if f.code in CALENDAR_RULES]
+    return sentences
+
 
 def programme_warnings(
     cohort: Cohort,

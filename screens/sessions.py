@@ -20,6 +20,7 @@ an agenda past its day is said under the field, and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -44,6 +45,7 @@ from facilitator.i18n import duration, plural, t
 from facilitator.live import live_session
 from facilitator.programme import (
     ProgrammeProposal,
+    calendar_warnings,
     day_words,
     humanize_day,
     session_plan,
@@ -474,7 +476,9 @@ class SessionsScreen(AreaScreen):
             session = Session(kind=args["kind"], structure_id=args["structure_id"])
             save_checked(
                 self.facilitator,
-                lambda store: actions.add_session(store, now=self.facilitator.now(), **args),
+                self._warning_of(
+                    lambda store: actions.add_session(store, now=self.facilitator.now(), **args)
+                ),
                 t("sessions.saved.added", name=short_title(session, view)),
             )
 
@@ -497,6 +501,28 @@ class SessionsScreen(AreaScreen):
         )
         self.app.push_screen(form, added)
 
+    def _warning_of(
+        self, write: Callable[[CohortStore], Session]
+    ) -> Callable[[CohortStore], Session]:
+        """``write``, then what the calendar now asks to weigh (a weekend, sessions out of
+        order or too close), said as warnings: the session is saved all the same."""
+
+        def run(store: CohortStore) -> Session:
+            session = write(store)
+            view = CohortView.load(store)
+            for sentence in calendar_warnings(
+                view.cohort,
+                view.structures,
+                view.participants,
+                view.sessions,
+                session,
+                today=view.cohort.today(self.facilitator.now()),
+            ):
+                self.app.call_from_thread(self.notify, sentence, severity="warning", timeout=20)
+            return session
+
+        return run
+
     def action_edit_session(self) -> None:
         view, session = self._view, self._selected()
         if view is None or session is None:
@@ -515,8 +541,10 @@ class SessionsScreen(AreaScreen):
                 return
             save_checked(
                 self.facilitator,
-                lambda store: actions.update_session(
-                    store, session.id, now=self.facilitator.now(), **changes
+                self._warning_of(
+                    lambda store: actions.update_session(
+                        store, session.id, now=self.facilitator.now(), **changes
+                    )
                 ),
                 t("sessions.saved.edited", name=name),
             )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from facilitator import actions
 from facilitator.capture import CaptureDraft
@@ -436,3 +436,27 @@ async def test_read_only_disables_the_session_keys(workspace: Workspace) -> None
         assert isinstance(app.screen, SessionScreen)
     assert store.path.read_bytes() == before
     assert CohortStore(store.path).records(Cohort)[0].start_date == dt.date(2027, 1, 11)
+
+
+async def test_a_session_moved_to_a_saturday_before_its_stage_is_saved_and_said(
+    workspace: Workspace,
+) -> None:
+    store = a_cohort(workspace, *NAMES, start=dt.date(2027, 1, 11))
+    actions.apply_programme(store, now=FIXED_NOW)
+    app = make_app(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_sessions(app, pilot)
+        table = screen.query_one("#sessions", DataTable)
+        evolution = next(s for s in fresh(store.path).sessions if s.kind == SessionKind.EVOLUTION)
+        table.move_cursor(row=table.get_row_index(evolution.id))
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, CheckedFormScreen)
+        fill(form, date="2027-02-20")  # a Saturday, before the état des lieux of 22 February
+        await pilot.press("enter")
+        await settle(app, pilot)
+        said = [n.message for n in app._notifications]
+    moved = next(s for s in fresh(store.path).sessions if s.kind == SessionKind.EVOLUTION)
+    assert moved.date == dt.date(2027, 2, 20)  # saved: the facilitator may have a reason
+    assert any("samedi 20 février 2027 n'est pas un jour ouvré" in m for m in said), said
+    assert any("avant la 1re session collective" in m for m in said), said
