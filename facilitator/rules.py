@@ -264,6 +264,7 @@ class _Facts:
     names: Mapping[str, str]
     sessions: tuple[Session, ...]
     with_governance: frozenset[str]
+    with_people: frozenset[str]
     span: ProgrammeSpan | None
     age_reference: dt.date
     age_reference_is_start: bool
@@ -490,7 +491,14 @@ def _not_general_interest(facts: _Facts, structure: Structure) -> Values | None:
 
 
 def _no_governance(facts: _Facts, structure: Structure) -> Values | None:
-    return None if structure.id in facts.with_governance else {"name": structure.name}
+    """Said once somebody is registered: before that, registering them comes first."""
+    if structure.id in facts.with_governance or structure.id not in facts.with_people:
+        return None
+    return {"name": structure.name}
+
+
+def _no_participant(facts: _Facts, structure: Structure) -> Values | None:
+    return None if structure.id in facts.with_people else {"name": structure.name}
 
 
 COHORT_RULES: tuple[CohortRule, ...] = (
@@ -508,6 +516,7 @@ STRUCTURE_RULES: tuple[StructureRule, ...] = (
     StructureRule("structure-too-young", Severity.WARNING, _too_young),
     StructureRule("structure-not-employer", Severity.WARNING, _not_employer),
     StructureRule("structure-not-general-interest", Severity.WARNING, _not_general_interest),
+    StructureRule("structure-no-participant", Severity.WARNING, _no_participant),
     StructureRule("structure-no-governance", Severity.WARNING, _no_governance),
 )
 RULES: tuple[Rule, ...] = (*COHORT_RULES, *STRUCTURE_RULES)
@@ -565,13 +574,15 @@ def findings(
     """
     ordered = tuple(sorted(structures, key=_sort_key))
     sessions = list(sessions)
+    people = list(participants)
     start = programme_start(cohort, sessions)
     facts = _Facts(
         cohort=cohort,
         structures=ordered,
         names={s.id: s.name for s in ordered},
         sessions=tuple(sessions),
-        with_governance=frozenset(p.structure_id for p in participants if is_governance(p)),
+        with_governance=frozenset(p.structure_id for p in people if is_governance(p)),
+        with_people=frozenset(p.structure_id for p in people),
         span=programme_span(cohort, sessions),
         age_reference=start if start is not None else today,
         age_reference_is_start=start is not None,

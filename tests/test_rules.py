@@ -602,7 +602,8 @@ def test_a_structure_needs_a_governance_participant() -> None:
     s = structure("Sans CA")
     director = Participant(structure_id=s.id, name="Directrice", role=Role.DIRECTOR)
     assert codes(run(cohort(), [s], [director])) == ["structure-no-governance"]
-    assert codes(run(cohort(), [s], [])) == ["structure-no-governance"]
+    # Nobody registered: that comes first, said once.
+    assert codes(run(cohort(), [s], [])) == ["structure-no-participant"]
     flagged = Participant(
         structure_id=s.id, name="Bénévole du bureau", role=Role.OTHER, governance=True
     )
@@ -611,7 +612,16 @@ def test_a_structure_needs_a_governance_participant() -> None:
     president = Participant(structure_id=s.id, name="Président", role=Role.PRESIDENT)
     assert run(cohort(), [s], [director, president]) == []
     other = structure("Autre")
-    assert codes(run(cohort(), [s], [board(other)])) == ["structure-no-governance"]
+    assert codes(run(cohort(), [s], [board(other)])) == ["structure-no-participant"]
+
+
+def test_a_structure_nobody_represents_is_said_once() -> None:
+    s = structure("Personne")
+    assert codes(run(cohort(), [s], [])) == ["structure-no-participant"]
+    director = Participant(structure_id=s.id, name="Directrice", role=Role.DIRECTOR)
+    assert "structure-no-participant" not in codes(run(cohort(), [s], [director]))
+    (found,) = run(cohort(), [s], [])
+    assert found.message == "Personne n'est inscrit·e pour « Personne »."
 
 
 def test_order_is_cohort_first_then_structures_by_name() -> None:
@@ -625,7 +635,7 @@ def test_order_is_cohort_first_then_structures_by_name() -> None:
     ]
     assert names_in_order == ["Accueil", "école des arts", "Étoile", "Zèbre"]
     per_structure = [f.code for f in found if f.subject_id == structures[0].id]
-    assert per_structure == ["structure-not-employer", "structure-no-governance"]
+    assert per_structure == ["structure-not-employer", "structure-no-participant"]
 
 
 def test_findings_are_frozen() -> None:
@@ -642,8 +652,9 @@ def test_messages_in_english() -> None:
     set_language("en")
     young = structure("Young one", created=dt.date(2024, 1, 1), employer=False)
     structures, participants = eligible(9)
+    director = Participant(structure_id=young.id, name="Director", role=Role.DIRECTOR)
     sessions = programme(dt.date(2026, 1, 15), dt.date(2026, 6, 16))
-    found = run(cohort(1), [*structures, young], participants, sessions)
+    found = run(cohort(1), [*structures, young], [*participants, director], sessions)
     by_code = {f.code: f for f in found}
     assert by_code["too-many-structures"].message == (
         "The group has 10 structures, more than the 8 the guidance recommends at most."
