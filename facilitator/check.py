@@ -57,6 +57,10 @@ def check_cohort(path: Path, modes: Modes) -> list[str]:
     except StoreError as error:
         sentence = recovery_sentence(store) if isinstance(error, DamagedFile) else None
         return [*problems, error.message, *([sentence] if sentence else [])]
+    from facilitator.privacy import pending
+
+    for participant_id in pending(store):
+        problems.append(t("check.erasing", path=path.name, participant=participant_id))
     structures = {s.id for s in store.records(Structure)}
     sessions = {s.id for s in store.records(Session)}
     for participant in store.records(Participant):

@@ -620,11 +620,33 @@ def _participant(store: CohortStore, query: str) -> Participant:
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
-    """Erase one person's personal data everywhere, backups included."""
-    from facilitator import actions
+    """Erase one person's personal data everywhere, backups included.
 
-    store = _workspace(args).find(args.cohort)
-    person = _participant(store, args.participant)
+    An erasure a kill or a full disk interrupted is finished first and said; run
+    again with the same name after such a kill, the command finds the person in
+    what that erasure recorded, and says done only once everything is erased.
+    """
+    from facilitator import actions
+    from facilitator.privacy import resume_pending
+
+    store = _workspace(args).find(args.cohort, resume=False)
+    resumed = resume_pending(store)
+    for earlier in resumed:
+        _out(
+            t(
+                "cli.forget.resumed",
+                participant=earlier.participant_id,
+                records=earlier.records_changed,
+                backups=earlier.backups_rewritten,
+            )
+        )
+        _reread(earlier)
+    try:
+        person = _participant(store, args.participant)
+    except InvalidInput:
+        if any(earlier.identity.matches(args.participant) for earlier in resumed):
+            return EXIT_OK  # the person asked for was the one whose erasure was finished
+        raise
     report = actions.forget_participant(store, person.id, now=arrow.utcnow())
     _out(
         t(
@@ -634,9 +656,13 @@ def cmd_forget(args: argparse.Namespace) -> int:
             backups=report.backups_rewritten,
         )
     )
-    for note in report.first_name_notes:
-        _out(t("cli.forget.reread", text=note.text))
+    _reread(report)
     return EXIT_OK
+
+
+def _reread(report: Any) -> None:
+    for mention in report.to_reread:
+        _out(t("cli.forget.reread", where=mention.where, text=mention.text))
 
 
 def cmd_export_person(args: argparse.Namespace) -> int:
@@ -816,6 +842,7 @@ def _setup_commands(command: Command) -> None:
         default="demi-journee",
         help=t("cli.help.collective_variant"),
     )
+    propose.add_argument("--redate", action="store_true", help=t("cli.help.redate"))
     propose.add_argument("--apply", action="store_true", help=t("cli.help.apply"))
 
     for name, handler in (("add", cmd_session_add), ("set", cmd_session_set)):
@@ -1148,6 +1175,7 @@ def cmd_programme_propose(args: argparse.Namespace) -> int:
         "start": _date(args.start, "start") if args.start else None,
         "intro": args.intro.strip().lower(),
         "collective": args.collective.strip().lower(),
+        "redate": args.redate,
     }
     now = arrow.utcnow()
     write = actions.apply_programme if args.apply else actions.propose

@@ -274,6 +274,8 @@ def apply_ops(tables: Tables, ops: Iterable[Op]) -> None:
             raise ValueError(f"unknown operation {kind!r}")
 
 
+ERASING_SUFFIX = ".erasing"
+"""Beside a cohort file: the erasures of people recorded and not finished (see privacy)."""
 DAMAGED_SUFFIX = ".damaged"
 DAMAGED_JOURNAL_SUFFIX = ".journal.damaged"
 """A damaged cohort's snapshot and journal, kept aside byte for byte before a restore."""
@@ -453,6 +455,15 @@ class CohortStore:
             if not self._meta:
                 self.refresh()
             return list(self._tables.get(table, {}).values())
+
+    def all_docs(self) -> Tables:
+        """Every table as documents (shallow copies of the tables): for a scan of every
+        field of every record, as the erasure of a person makes. Treat the documents
+        as read-only and write changes through ``apply``."""
+        with self._thread_lock:
+            if not self._meta:
+                self.refresh()
+            return {name: dict(docs) for name, docs in self._tables.items()}
 
     def records(self, cls: type[R]) -> list[R]:
         """All records of one type, decoded again only when that table changed.
@@ -866,7 +877,7 @@ class CohortStore:
         take back any permission a file should not have."""
         for entry in self._entries():
             refuse_link(entry)
-        sweep_temp_files(self.path.parent, self.path.name)
+        sweep_temp_files(self.path.parent, f"{self.path.stem}.")  # .json, .erasing
         if self.backup_dir.is_dir():
             sweep_temp_files(self.backup_dir, "")
         tighten(Path(os.path.realpath(self.path.parent)), self.modes.dir)
@@ -883,6 +894,7 @@ class CohortStore:
             self.path,
             self.journal_path,
             self.lock_path,
+            self.path.with_suffix(ERASING_SUFFIX),
             self.backup_dir.parent,
             self.backup_dir,
         )

@@ -7,6 +7,7 @@ command needs to write.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -114,14 +115,25 @@ class Workspace:
             return []
         return sorted(p for p in self.root.glob("*.json") if not p.name.startswith("."))
 
-    def open(self, path: Path) -> CohortStore:
+    def open(self, path: Path, *, resume: bool = True) -> CohortStore:
+        """The cohort's store; an erasure of a person that a kill or a full disk
+        interrupted is finished first (quietly: ``forget`` reports its own)."""
+        store = self._store(path)
+        if resume and not self.read_only:
+            from facilitator.privacy import resume_pending
+
+            with contextlib.suppress(StoreError, OSError):
+                resume_pending(store)  # still recorded when it fails: tried again next time
+        return store
+
+    def _store(self, path: Path) -> CohortStore:
         return CohortStore(path, read_only=self.read_only, modes=self.modes)
 
     def entries(self) -> list[CohortEntry]:
         """Every cohort file, with its cohort or the problem that keeps it unread."""
         entries = []
         for path in self.cohort_files():
-            store = self.open(path)
+            store = self._store(path)
             try:
                 cohorts = store.records(Cohort)
             except StoreError as problem:
@@ -130,7 +142,9 @@ class Workspace:
             entries.append(CohortEntry(path, cohorts[0] if cohorts else None))
         return entries
 
-    def find(self, query: str | None, *, damaged: bool = False) -> CohortStore:
+    def find(
+        self, query: str | None, *, damaged: bool = False, resume: bool = True
+    ) -> CohortStore:
         """The cohort named (or id-prefixed) by ``query``; the only one if None.
 
         With ``damaged``, an unreadable cohort is found too (by id, or by the name its
@@ -143,7 +157,7 @@ class Workspace:
         if query is None:
             if len(entries) == 1 and entries[0].problem is not None:
                 if damaged:
-                    return self.open(entries[0].path)
+                    return self.open(entries[0].path, resume=resume)
                 raise entries[0].problem
             if not readable:
                 raise InvalidInput("workspace.error.no_cohort", path=str(self.root))
@@ -152,11 +166,11 @@ class Workspace:
             if len(pool) > 1:
                 names = ", ".join(e.name for e in pool)
                 raise InvalidInput("workspace.error.which_cohort", names=names)
-            return self.open(pool[0].path)
+            return self.open(pool[0].path, resume=resume)
         entry = match_one(
             query, readable, name=lambda e: e.name, ident=lambda e: e.id, what="cohort"
         )
-        return self.open(entry.path)
+        return self.open(entry.path, resume=resume)
 
     def create(self, records: Sequence[Record]) -> CohortStore:
         """A new cohort file named by the cohort's id."""
