@@ -118,6 +118,15 @@ def parse_date(text: str, field: str = "date") -> dt.date:
     raise InvalidInput("domain.error.bad_date", field, value=raw)
 
 
+def parse_creation(text: str, field: str = "created") -> dt.date:
+    """A structure's creation date, or its year alone (1 January of it): the year is
+    often all a structure knows of its statutes."""
+    raw = text.strip()
+    if len(raw) == 4 and raw.isascii() and raw.isdigit() and int(raw) >= 1:
+        return dt.date(int(raw), 1, 1)
+    return parse_date(raw, field)
+
+
 def parse_time(text: str, field: str = "time") -> dt.time:
     """A clock time typed as ``HH:MM`` or ``HHhMM`` (``9h30``)."""
     raw = text.strip().lower().replace("h", ":")

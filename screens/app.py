@@ -270,6 +270,10 @@ class FacilitatorApp(SizeGuard, App[None]):
         """Ctrl+C: say how to quit, in the person's language (Textual's own says it in English)."""
         self.notify(t("tui.quit_hint", key=key_label("ctrl+q")))
 
+    def get_key_display(self, binding: Binding) -> str:
+        """The footer names keys as the help screen does, in the person's language."""
+        return binding.key_display or key_label(binding.key)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))

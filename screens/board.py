@@ -42,6 +42,7 @@ from facilitator.domain import (
     Role,
     Structure,
     label,
+    parse_creation,
     require_name,
 )
 from facilitator.i18n import t
@@ -85,7 +86,14 @@ def structure_fields(view: CohortView, today: dt.date, editing: Structure | None
 
     return [
         Field("name", t("board.field.name"), required=True, check=unique),
-        Field("created", t("board.field.created"), "date", check=not_future),
+        Field(
+            "created",
+            t("board.field.created"),
+            "date",
+            placeholder=t("board.field.created_placeholder"),
+            check=not_future,
+            parse=parse_creation,
+        ),
         Field("employer", t("board.field.employer"), "bool"),
         Field("general_interest", t("board.field.general_interest"), "bool"),
         Field("sector", t("board.field.sector")),

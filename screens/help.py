@@ -15,7 +15,8 @@ from facilitator.i18n import t
 
 
 def key_label(key: str) -> str:
-    """A key as people read it: ``ctrl+q`` -> ``Ctrl+Q``, ``question_mark`` -> ``?``."""
+    """A key as people read it: ``ctrl+q`` -> ``Ctrl+Q``, ``question_mark`` -> ``?``,
+    ``pageup`` -> « Page préc. »; the help screen and the footer both say it so."""
     names = {
         "question_mark": "?",
         "plus": "+",
@@ -23,10 +24,19 @@ def key_label(key: str) -> str:
         "equals_sign": "=",
         "up": "↑",
         "down": "↓",
+        "left": "←",
+        "right": "→",
         "space": t("tui.keyname.space"),
         "escape": t("tui.keyname.escape"),
         "enter": t("tui.keyname.enter"),
         "delete": t("tui.keyname.delete"),
+        "backspace": t("tui.keyname.backspace"),
+        "pageup": t("tui.keyname.pageup"),
+        "pagedown": t("tui.keyname.pagedown"),
+        "home": t("tui.keyname.home"),
+        "end": t("tui.keyname.end"),
+        "tab": t("tui.keyname.tab"),
+        "shift+tab": t("tui.keyname.shift_tab"),
     }
 
     def one(k: str) -> str:

@@ -405,7 +405,7 @@ async def test_a_zero_duration_is_refused_with_the_actions_sentence(
         await editor.fill(minutes="0")
         await editor.submit()
         assert editor.field_error("minutes") == t("domain.error.no_duration", value=0)
-        await editor.press("escape")
+        await editor.press("escape", "o")  # and say yes to discarding what was typed
         await editor.press("plus")  # the next edit clears the line
         assert editor.status == ""
 
@@ -422,7 +422,7 @@ async def test_an_agenda_past_the_end_of_its_day_is_refused(workspace: Workspace
         await editor.fill(minutes="30")
         await editor.submit()
         assert editor.field_error("minutes") == t("agenda.error.past_end", minutes=5, end="17:00")
-        await editor.press("escape")
+        await editor.press("escape", "o")  # and say yes to discarding what was typed
         await editor.press("plus", "plus", "plus")
         assert editor.status == t("agenda.error.past_end", minutes=5, end="17:00")
         assert minutes(workspace, session.id)[13] == 25

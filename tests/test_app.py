@@ -140,7 +140,7 @@ async def test_escape_cancels_a_form_and_saves_nothing(tmp_path: Path) -> None:
         await settle(app, pilot)
         await pilot.press("n")
         app.screen.query_one("#field-name", Input).value = "Jamais"
-        await pilot.press("escape")
+        await pilot.press("escape", "o")  # and say yes to discarding what was typed
         await settle(app, pilot)
         assert isinstance(app.screen, CohortListScreen)
         assert workspace.cohort_files() == []

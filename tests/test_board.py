@@ -564,12 +564,14 @@ async def test_escape_cancels_a_form_and_saves_nothing(demo_workspace: Workspace
         await pilot.press("a")
         form(app).query_one("#field-name", Input).value = "Jamais enregistrée"
         await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmScreen)  # what was typed is not lost unasked
+        await pilot.press("o")
         await settle(app, pilot)
         assert app.screen is screen
 
         await pilot.press("e")
         form(app).query_one("#field-name", Input).value = "Jamais renommée"
-        await pilot.press("escape")
+        await pilot.press("escape", "o")
         await settle(app, pilot)
         assert app.screen is screen
 

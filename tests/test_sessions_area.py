@@ -284,7 +284,7 @@ async def test_a_bad_programme_start_is_said_next_to_the_field(workspace: Worksp
         await settle(app, pilot)
         assert app.screen is choices
         assert "2026-02-30" in error_of(choices, "start")
-        await pilot.press("escape")
+        await pilot.press("escape", "o")  # and say yes to discarding what was typed
         await settle(app, pilot)
         assert isinstance(app.screen, SessionsScreen)
     assert fresh(store.path).sessions == ()

@@ -66,13 +66,13 @@ def settings_fields() -> list[Field]:
         ),
         Field("territory", t("cohorts.field.territory")),
         Field(
-            "dlas", t("cohorts.field.dlas"), "list", placeholder=t("cohorts.field.list_placeholder")
+            "dlas", t("cohorts.field.dlas"), "list", placeholder=t("cohorts.field.dlas_placeholder")
         ),
         Field(
             "cofinancers",
             t("cohorts.field.cofinancers"),
             "list",
-            placeholder=t("cohorts.field.list_placeholder"),
+            placeholder=t("cohorts.field.cofinancers_placeholder"),
         ),
     ]
     for row in range(1, CONSULTANT_ROWS + 1):
