@@ -353,7 +353,8 @@ def test_programme_apply_writes_it_and_says_so(cohort: Cli) -> None:
 def test_programme_apply_never_moves_a_session_that_holds_a_note(cohort: Cli) -> None:
     cohort.ok("capture", "constat: peu de bénévoles", "--session", "etat-des-lieux")
     held = session(cohort.store(), SessionKind.STATE_OF_PLAY)
-    out = cohort.ok("programme", "propose", "--apply", "--start", "2027-03-01", "--lang", "en")
+    args = ("programme", "propose", "--apply", "--redate", "--start", "2027-03-01", "--lang", "en")
+    out = cohort.ok(*args)
     lines = {tuple(line.split("\t")[:1] + line.split("\t")[4:5]): line for line in out.splitlines()}
     assert lines[("etat-des-lieux", "")].endswith("\tkept")
     assert lines[("intro", "")].split("\t")[1:2] == ["2027-03-01"]
@@ -379,7 +380,9 @@ def test_programme_propose_refuses_bad_choices(cohort: Cli, args: tuple[str, ...
 
 def test_a_read_only_workspace_proposes_but_does_not_apply(cohort: Cli) -> None:
     before = cohort.files()
-    code, out, _ = cohort("--read-only", "programme", "propose", "--start", "2027-03-01")
+    code, out, _ = cohort(
+        "--read-only", "programme", "propose", "--redate", "--start", "2027-03-01"
+    )
     assert code == 0 and "déplacée" in out
     code, _, err = cohort("--read-only", "programme", "propose", "--apply", "--start", "2027-03-01")
     assert code == 1 and "lecture seule" in err
