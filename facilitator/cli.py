@@ -51,6 +51,7 @@ from facilitator.store import (
     DamagedFile,
     StoreError,
 )
+from facilitator.terminal import visible
 from facilitator.view import CohortView
 from facilitator.workspace import Workspace, data_dir, fold, match_one
 
@@ -221,7 +222,14 @@ def _workspace(args: argparse.Namespace) -> Workspace:
 
 
 def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
+    """One line on stdout, every control character in it shown visibly (the tab
+    between fields aside): names and notes never act on the terminal."""
+    sys.stdout.write(visible(text, keep="\t") + "\n")
+
+
+def _fields(*values: str) -> str:
+    """A line of tab-separated fields; a tab or newline inside a value is shown."""
+    return "\t".join(visible(value) for value in values)
 
 
 def _structure(store: CohortStore, query: str) -> Structure:
@@ -385,17 +393,18 @@ def cmd_list(args: argparse.Namespace) -> int:
                 if entry.problem is None
                 else t("cli.list.unreadable", path=entry.path.name)
             )
-            _out(f"{entry.id}\t{name}")
+            _out(_fields(entry.id, name))
         return EXIT_OK
     store = workspace.find(args.cohort)
     structures = {s.id: s for s in store.records(Structure)}
     if args.what == "structures":
         for one in sorted(structures.values(), key=lambda s: s.name):
-            _out(f"{one.id}\t{one.name}")
+            _out(_fields(one.id, one.name))
     elif args.what == "participants":
         for p in sorted(store.records(Participant), key=lambda p: p.name):
             structure = structures.get(p.structure_id)
-            _out(f"{p.id}\t{p.name}, {label(p.role)}, {structure.name if structure else '-'}")
+            owner = structure.name if structure else "-"
+            _out(_fields(p.id, f"{p.name}, {label(p.role)}, {owner}"))
     else:
         order = {k: i for i, k in enumerate(SESSION_ORDER)}
         sessions = sorted(
@@ -405,7 +414,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             when = session.date.isoformat() if session.date else t("cli.list.no_date")
             structure = structures.get(session.structure_id or "")
             owner = f", {structure.name}" if structure else ""
-            _out(f"{session.id}\t{label(session.kind)}, {when}{owner}")
+            _out(_fields(session.id, f"{label(session.kind)}, {when}{owner}"))
     return EXIT_OK
 
 
@@ -442,6 +451,8 @@ def _emit(data: bytes, output: str | None) -> None:
     called, so a failed export writes nothing.
     """
     if output is None or output == "-":
+        if sys.stdout.isatty():  # shown, not kept: a terminal gets the sanitised text
+            data = visible(data.decode("utf-8", "replace"), keep="\t\n").encode("utf-8")
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -693,7 +704,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         for backup in backups:
             taken = backup.taken.to("local").format("YYYY-MM-DD HH:mm:ss")
             size = t("cli.restore.size", kib=backup.path.stat().st_size // 1024)
-            _out(f"{backup.path.name}\t{taken}\t{size}")
+            _out(_fields(backup.path.name, taken, size))
         _say_damage(store)
         return EXIT_OK
     if not args.backup.strip():
@@ -1193,7 +1204,7 @@ def cmd_programme_propose(args: argparse.Namespace) -> int:
             names.get(session.structure_id or "", ""),
             t(f"cli.programme.change.{proposed.change.value}"),
         )
-        _out("\t".join(fields))
+        _out(_fields(*fields))
 
     def days(value: float) -> str:
         return plural("rules.unit.day", value, count=number(value, digits=1))
@@ -1247,7 +1258,21 @@ def cmd_session_add(args: argparse.Namespace) -> int:
         template=args.template,
     )
     _out(session.id)
+    _calendar_warnings(store, session)
     return EXIT_OK
+
+
+def _calendar_warnings(store: CohortStore, session: Session) -> None:
+    """What the calendar now asks to weigh (a day off, sessions out of order), on stderr:
+    the session is saved all the same."""
+    from facilitator.programme import calendar_warnings
+
+    view = CohortView.load(store)
+    today = view.cohort.today(arrow.utcnow())
+    for sentence in calendar_warnings(
+        view.cohort, view.structures, view.participants, view.sessions, session, today=today
+    ):
+        _err(sentence)
 
 
 def cmd_session_set(args: argparse.Namespace) -> int:
@@ -1267,7 +1292,8 @@ def cmd_session_set(args: argparse.Namespace) -> int:
     if args.place is not None:
         changes["place"] = args.place
     _nothing_to_change(changes)
-    actions.update_session(store, session.id, now=arrow.utcnow(), **changes)
+    moved = actions.update_session(store, session.id, now=arrow.utcnow(), **changes)
+    _calendar_warnings(store, moved)
     return EXIT_OK
 
 
@@ -1292,7 +1318,7 @@ def cmd_agenda_show(args: argparse.Namespace) -> int:
             _hhmm(planned.item.fixed_time),
             item_title(planned.item, names),
         )
-        _out("\t".join(fields))
+        _out(_fields(*fields))
     end = _hhmm(clock_time(minute_of_day(timed.start) + timed.planned_minutes))
     slack = timed.end_slack
     if slack is None:
@@ -1481,7 +1507,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _err(message: str) -> None:
-    sys.stderr.write(f"facilitator: {message}\n")
+    sys.stderr.write(f"facilitator: {visible(message)}\n")
 
 
 __all__ = ["Path", "main"]

@@ -723,3 +723,11 @@ def test_from_an_empty_workspace_to_the_exported_agenda_and_calendar(tmp_path: P
     summaries = [str(event.get("summary")) for event in events]
     assert sum("Bilan" in s for s in summaries) == 3
     assert sum(name in " ".join(summaries) for name in names) == 3
+
+
+def test_a_session_moved_onto_a_saturday_is_saved_and_the_calendar_says_so(cohort: Cli) -> None:
+    code, _, err = cohort("session", "set", "evolution", "--date", "2027-02-20")
+    assert code == 0
+    assert session(cohort.store(), SessionKind.EVOLUTION).date == dt.date(2027, 2, 20)
+    assert "samedi 20 février 2027 n'est pas un jour ouvré" in err
+    assert "avant la 1re session collective" in err
