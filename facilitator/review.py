@@ -22,6 +22,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from facilitator.document import Cell, Document, Heading, Item, Items, Paragraph, Table, Tone
+from facilitator.terminal import visible
 
 NOT_A_TERMINAL_WIDTH = 80
 """A pipe or a file gets 80 columns: what a mail, a printer or ``less`` on a phone shows."""
@@ -51,16 +52,22 @@ def make_console(file: TextIO | None = None) -> Console:
     )
 
 
+def _text(text: str, style: str = "") -> Text:
+    """Every string printed here comes from the data: control characters are shown
+    (see :mod:`facilitator.terminal`), newlines of a multi-line note kept."""
+    return Text(visible(text, keep="\n"), style=style)
+
+
 def _styled(text: str, tone: Tone, extra: str = "") -> Text:
     style = " ".join(s for s in (TONE_STYLES[tone], extra) if s)
-    return Text(text, style=style)
+    return _text(text, style)
 
 
 def _item(item: Item) -> Text:
     line = _styled(item.text, item.tone)
     if item.meta:
         line.append("  ")
-        line.append(item.meta, style="dim")
+        line.append(_text(item.meta, "dim"))
     return line
 
 
@@ -82,7 +89,7 @@ def _items(block: Items, indent: int) -> RenderableType:
 def _cell(value: Cell) -> Text:
     text = _styled("\n".join(value.lines), value.tone)
     if value.meta:
-        text.append(f"\n{value.meta}", style="dim")
+        text.append(_text(f"\n{value.meta}", "dim"))
     return text
 
 
@@ -97,7 +104,7 @@ def _table(block: Table, indent: int) -> RenderableType:
     for index, name in enumerate(block.columns):
         numeric = index in block.numeric
         table.add_column(
-            name,
+            _text(name),
             justify="right" if numeric else "left",
             overflow="fold",
             no_wrap=index in block.keep,
@@ -110,20 +117,20 @@ def _table(block: Table, indent: int) -> RenderableType:
 def renderables(doc: Document) -> Iterator[RenderableType]:
     """The document's blocks, laid out for a terminal: a rule under each section title,
     lists and tables indented under their heading."""
-    yield Text(doc.title, style="bold")
+    yield _text(doc.title, "bold")
     yield Rule(characters="═", style="dim")
     indent = 0
     for block in doc.blocks:
         if isinstance(block, Heading):
             if block.level <= 2:
                 yield Text()
-                yield Rule(Text(block.text, style="bold"), align="left", style="dim")
+                yield Rule(_text(block.text, "bold"), align="left", style="dim")
                 indent = 0
             elif block.level == 3:
-                yield Text(block.text, style="bold")
+                yield _text(block.text, "bold")
                 indent = INDENT
             else:
-                yield Padding(Text(block.text, style="italic"), (0, 0, 0, INDENT), expand=False)
+                yield Padding(_text(block.text, "italic"), (0, 0, 0, INDENT), expand=False)
                 indent = INDENT * 2
         elif isinstance(block, Items):
             yield _items(block, indent)
