@@ -59,6 +59,7 @@ from screens.dialogs.programme import (
     ProgrammeChoicesScreen,
     ProgrammePreviewScreen,
     counts_words,
+    short_day,
 )
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import Field
@@ -308,9 +309,9 @@ class SessionsScreen(AreaScreen):
             table.add_row(
                 Text(mark, style="green" if held else "bold" if mark == "▶" else ""),
                 clip(short_title(session, view), NAME_WIDTH),
-                day_words(session.date, "short") if session.date else t("sessions.undated"),
+                short_day(session.date) if session.date else t("sessions.undated"),
                 humanize_day(session.date, today) if session.date else "",
-                duration(plan.planned_minutes),
+                duration(plan.span_minutes),
                 key=session.id,
             )
         target = selected or upcoming
@@ -362,13 +363,11 @@ class SessionsScreen(AreaScreen):
         plan = live.plan
         text = Text()
         text.append(view.session_title(session), style="bold")
+        # The announced hours: to the fixed end of day when there is one.
+        end = plan.end or (plan.planned[-1].end if plan.planned else None)
         hours = (
-            t(
-                "sessions.hours",
-                start=plan.start.strftime("%H:%M"),
-                end=plan.planned[-1].end.strftime("%H:%M"),
-            )
-            if plan.planned
+            t("sessions.hours", start=plan.start.strftime("%H:%M"), end=end.strftime("%H:%M"))
+            if end is not None
             else ""
         )
         where = " · ".join(part for part in (session.place, hours) if part)
@@ -379,15 +378,16 @@ class SessionsScreen(AreaScreen):
                 "\n" + t("sessions.clock", status=live.state.status.label()), style="italic"
             )
         names = view.structure_names()
-        for planned in plan.planned[:AGENDA_LINES]:
+        # As many items as the pane holds below the title lines (at least a few).
+        room = self.query_one("#session-detail", Static).size.height - text.plain.count("\n") - 2
+        shown = len(plan.planned) if len(plan.planned) <= room + 1 else max(AGENDA_LINES, room)
+        for planned in plan.planned[:shown]:
             start = planned.start.strftime("%H:%M")
             text.append(
                 f"\n{start}  {planned.item.minutes:>3} min  {item_title(planned.item, names)}"
             )
-        if len(plan.planned) > AGENDA_LINES:
-            text.append(
-                "\n" + t("sessions.more", count=len(plan.planned) - AGENDA_LINES), style="dim"
-            )
+        if len(plan.planned) > shown:
+            text.append("\n" + t("sessions.more", count=len(plan.planned) - shown), style="dim")
         return text
 
     # --- keys ---------------------------------------------------------------------------

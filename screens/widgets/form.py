@@ -27,7 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from facilitator.domain import InvalidInput, parse_date
-from facilitator.i18n import t
+from facilitator.i18n import number, t
 from screens.widgets.confirm import ConfirmScreen
 
 FieldKind = Literal["text", "date", "bool", "choice", "number", "list"]
@@ -92,7 +92,7 @@ def _shown(field: Field, value: Any) -> Any:
     if field.kind == "date":
         return value.isoformat() if value else ""
     if field.kind == "number":
-        return "" if value is None else f"{value:g}"
+        return "" if value is None else number(value)
     return value or ""
 
 
