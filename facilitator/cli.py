@@ -385,7 +385,8 @@ def _author() -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    workspace = _workspace(args)
+    # Listing only reads: it runs on a copy or a read-only mount without --read-only.
+    workspace = Workspace(data_dir(args.data), read_only=True)
     if args.what == "cohorts":
         for entry in workspace.entries():
             name = (
@@ -499,7 +500,8 @@ def cmd_export_agenda(args: argparse.Namespace) -> int:
     from facilitator.exports import export_agenda
 
     kind = _session_kind(args.session)
-    store = _workspace(args).find(args.cohort)
+    store = Workspace(data_dir(args.data), read_only=True).find(args.cohort)
+    _stored_dates(CohortView.load(store))
     structure = _structure(store, args.structure) if args.structure else None
     session = _session(store, kind, structure)
     cohort = store.records(Cohort)[0]
@@ -513,7 +515,8 @@ def cmd_export_calendar(args: argparse.Namespace) -> int:
 
     from facilitator.exports import export_calendar
 
-    store = _workspace(args).find(args.cohort)
+    store = Workspace(data_dir(args.data), read_only=True).find(args.cohort)
+    _stored_dates(CohortView.load(store))
     sessions = store.records(Session)
     if not any(s.date for s in sessions):
         raise Fail(t("exports.error.no_dated_session"))
@@ -542,7 +545,30 @@ def _snapshot(args: argparse.Namespace) -> tuple[CohortStore, CohortView, dt.dat
 
     store = Workspace(data_dir(args.data), read_only=True).find(args.cohort)
     view = CohortView.load(store)
+    _stored_dates(view)
     return store, view, cohort_today(view.cohort, arrow.utcnow())
+
+
+def _stored_dates(view: CohortView) -> None:
+    """The dates as read from the file, held to a programme's life as typed ones are:
+    9999-12-31 (a typo, a hand edit) is bad input, said with what holds it."""
+    from facilitator.domain import require_programme_date
+
+    names = view.structure_names()
+    bilan = "cli.error.bilan_of"
+    dated: list[tuple[str, dt.date | None]] = [
+        (view.cohort.name, view.cohort.start_date),
+        *((view.session_title(s), s.date) for s in view.sessions),
+        *((task.title, task.due) for task in view.tasks),
+        *((t(bilan, structure=names.get(b.structure_id, "?")), b.follow_up) for b in view.bilans),
+    ]
+    for what, day in dated:
+        if day is None:
+            continue
+        try:
+            require_programme_date(day)
+        except InvalidInput as error:
+            raise Fail(t("cli.error.stored_date", what=what, reason=error.message)) from None
 
 
 def _view_structure(view: CohortView, query: str) -> Structure:
@@ -1200,7 +1226,8 @@ def cmd_programme_propose(args: argparse.Namespace) -> int:
             session.kind.value,
             session.date.isoformat() if session.date else "",
             _hhmm(timed.start),
-            _hhmm(timed.end),
+            # The fixed end of day, else when the agenda ends.
+            _hhmm(timed.end or (timed.planned[-1].end if timed.planned else None)),
             names.get(session.structure_id or "", ""),
             t(f"cli.programme.change.{proposed.change.value}"),
         )
@@ -1463,6 +1490,17 @@ def _early_language(argv: Sequence[str]) -> str:
         return resolve_language(None) if explicit else "fr"
 
 
+def _readable_argument(argv: Sequence[str]) -> None:
+    """An argument that is not valid UTF-8 (Python keeps its bytes as lone surrogates)
+    is bad input: said here, before it fails to be written anywhere."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            raise Fail(t("cli.error.bad_encoding", arg=shown)) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -1471,6 +1509,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         set_language("fr")
     _translate_argparse(_early_language(argv))
     try:
+        _readable_argument(argv)
         args = build_parser().parse_args(_route(argv))
         if args.lang:
             set_language(args.lang)

@@ -327,7 +327,7 @@ def test_programme_propose_prints_a_line_a_session_and_writes_nothing(cli: Cli) 
         "bilan",
     ]
     assert all(len(line) == 6 for line in lines)
-    assert lines[0][1:4] == ["2027-01-11", "09:30", ""]
+    assert lines[0][1:4] == ["2027-01-11", "09:30", "11:00"]  # no fixed end: the agenda's
     assert lines[1][1:4] == ["2027-02-22", "09:00", "17:00"]
     assert sorted(line[4] for line in lines[3:]) == [
         "Les Jardins du Lien",
