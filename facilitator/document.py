@@ -13,10 +13,38 @@ that name) and is deterministic: the same document gives the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import io
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
+
+_NOT_IN_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def format_safe(text: str) -> str:
+    """Text that HTML, Word (XML) and iCalendar can all hold.
+
+    A note may carry a control character pasted from elsewhere; Word refuses the
+    whole document for one, and HTML and iCalendar forbid them. Each control
+    character (tab and newline aside), DEL and C1 ones, a lone surrogate or a
+    non-character becomes U+FFFD, so the person sees where something was.
+    """
+    return _NOT_IN_XML.sub("\ufffd", text)
+
+
+def _cleaned(value: Any) -> Any:
+    """``value`` (a document or any part of it) with every string made format-safe."""
+    if isinstance(value, str):
+        return format_safe(value)
+    if isinstance(value, tuple | list):
+        return type(value)(_cleaned(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _cleaned(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    return value
 
 
 class Tone(StrEnum):
@@ -182,7 +210,7 @@ td.sign { width: 45mm; height: 14mm; border: 0.3mm solid #777; }
 
 
 def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html.escape(format_safe(text), quote=True)
 
 
 def _tone_class(tone: Tone, *others: str) -> str:
@@ -269,6 +297,7 @@ def to_docx(doc: Document) -> bytes:
     from docx.shared import Mm, RGBColor
     from docx.text.paragraph import Paragraph as DocxParagraph
 
+    doc = _cleaned(doc)  # python-docx refuses a control character anywhere
     document = docx.Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)

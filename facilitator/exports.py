@@ -25,6 +25,7 @@ import icalendar
 
 from facilitator import __version__
 from facilitator.agenda import ItemKind, PlannedItem, clock_time, item_title, minute_of_day
+from facilitator.document import format_safe
 from facilitator.domain import SESSION_ORDER, Cohort, InvalidInput, Session, Structure
 from facilitator.i18n import catalogue, language, t
 from facilitator.programme import SessionPlan, format_day, session_plan
@@ -220,7 +221,7 @@ _COLUMN_CLASSES = ("time", "minutes", "item", "kind", "remark")
 
 
 def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html.escape(format_safe(text), quote=True)
 
 
 def agenda_html(doc: AgendaDocument) -> str:
@@ -420,6 +421,12 @@ def vtimezone(zone: ZoneInfo, first: dt.date, last: dt.date) -> icalendar.Timezo
     return timezone
 
 
+def _one_line(text: str) -> str:
+    """A calendar's name, a summary or a place: one line, no control character (a
+    newline in a cohort's name would break the file's content line)."""
+    return " ".join(format_safe(text).split())
+
+
 def session_uid(session: Session) -> str:
     """Stable across exports, so re-importing the file updates events instead of doubling them."""
     return f"{session.id}@facilitator"
@@ -454,7 +461,7 @@ def export_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", cohort.name)
+    calendar.add("x-wr-calname", _one_line(cohort.name))
     calendar.add("x-wr-timezone", cohort.timezone)
     if dated:  # before the events, where every client looks for it
         calendar.add_component(vtimezone(zone, dated[0][0], dated[-1][0]))
@@ -469,9 +476,9 @@ def export_calendar(
         event.add("dtstart", start)
         event.add("dtend", start + dt.timedelta(minutes=max(plan.span_minutes, 1)))
         summary = t("exports.calendar.summary", lang, session=doc.title, cohort=cohort.name)
-        event.add("summary", summary)
+        event.add("summary", _one_line(summary))
         if session.place:
-            event.add("location", session.place)
-        event.add("description", "\n".join(agenda_lines(doc)))
+            event.add("location", _one_line(session.place))
+        event.add("description", format_safe("\n".join(agenda_lines(doc))).replace("\r", ""))
         calendar.add_component(event)
     return CalendarExport(data=calendar.to_ical(), skipped=skipped)

@@ -370,6 +370,13 @@ class BackupInfo:
     taken: arrow.Arrow
 
 
+def _read_only_mount(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
 def _stat_key(path: Path) -> tuple[int, int, int] | None:
     """What tells a snapshot replaced by another process from the one we read."""
     try:
@@ -477,7 +484,7 @@ class CohortStore:
             cached = self._decoded.get(cls.TABLE)
             if cached is None or cached[0] is not cls:
                 docs = self._tables.get(cls.TABLE, {})
-                cached = (cls, {key: cls.from_doc(doc) for key, doc in docs.items()})
+                cached = (cls, {key: self._decode(cls, doc) for key, doc in docs.items()})
                 self._decoded[cls.TABLE] = cached
             return list(cached[1].values())  # type: ignore[arg-type]
 
@@ -486,7 +493,18 @@ class CohortStore:
             if not self._meta:
                 self.refresh()
             doc = self._tables.get(cls.TABLE, {}).get(record_id)
-            return cls.from_doc(doc) if doc is not None else None
+            return self._decode(cls, doc) if doc is not None else None
+
+    def _decode(self, cls: type[R], doc: dict[str, Any]) -> R:
+        """A record from its document; one that cannot be read names the damaged file
+        and its backup rather than failing far from the cause."""
+        try:
+            return cls.from_doc(doc)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            problem = f"{type(error).__name__}: {error}"
+            key = doc.get("id", "?")
+            reason = t("store.reason.record", table=cls.TABLE, id=key, problem=problem)
+            raise self._damaged(reason) from None
 
     @property
     def generation(self) -> int:
@@ -629,10 +647,15 @@ class CohortStore:
     @contextmanager
     def _locked(self) -> Iterator[None]:
         with self._thread_lock:
-            if self.read_only and not os.access(self.path.parent, os.W_OK):
-                # No right to create the lock file: read without it. The snapshot
-                # is replaced atomically; a journal read mid-compaction is caught
-                # by the generation check and read again on the next refresh.
+            if self.read_only and (
+                not os.access(self.path.parent, os.W_OK)
+                or not os.path.lexists(self.lock_path)
+                or _read_only_mount(self.path.parent)
+            ):
+                # Read-only changes nothing, not even a lock file: without one (or
+                # the right to take it, on a read-only mount) read without it. The
+                # snapshot is replaced atomically; a journal read mid-compaction is
+                # caught by the generation check and read again (_reload_locked).
                 yield
                 return
             refuse_link(self.lock_path)
@@ -686,7 +709,13 @@ class CohortStore:
             raise
         except (OSError, ValueError, UnicodeDecodeError) as error:
             raise self._damaged(str(error)) from None
-        schema = int(meta.get("schema", 0))
+        for name in ("schema", "generation"):
+            value = meta.get(name, 0)
+            if type(value) is not int or value < 0:  # "one", -1, 1.5, true...
+                raise self._damaged(t("store.reason.bad_meta", field=name, value=repr(value)))
+        for table, key, problem in doc_problems(tables):
+            raise self._damaged(t("store.reason.record", table=table, id=key, problem=problem))
+        schema = meta.get("schema", 0)
         if schema > SCHEMA_VERSION:
             raise self._damaged(t("store.reason.newer", schema=schema, ours=SCHEMA_VERSION))
         if schema < SCHEMA_VERSION:
@@ -713,7 +742,7 @@ class CohortStore:
             if doc is None:
                 records.pop(key, None)
             else:
-                records[key] = cls.from_doc(doc)
+                records[key] = self._decode(cls, doc)
 
     def _read_journal(self) -> None:
         try:
@@ -747,9 +776,11 @@ class CohortStore:
                 # newline was written whole, and may have been acknowledged. A bad
                 # one, even the last, is damage, never cut by the next write.
                 raise self._damaged(t("store.reason.journal", line=self._journal_lines + 1))
-            line_generation = entry.get("g")
-            if type(line_generation) is not int:
-                raise self._damaged(t("store.reason.journal", line=self._journal_lines + 1))
+            problem = entry_problem(entry)  # a good checksum on an operation we cannot apply
+            if problem is not None:
+                number = self._journal_lines + 1
+                raise self._damaged(t("store.reason.journal_op", line=number, problem=problem))
+            line_generation = entry["g"]
             if line_generation > generation:
                 # Written on a newer snapshot than this one: an older copy of the
                 # snapshot was put back (a sync tool, a hand copy). Those writes are

@@ -73,8 +73,19 @@ def match_one(
         return candidates[0]
     if not candidates:
         raise InvalidInput("workspace.error.no_match", what=what, query=query)
-    names = ", ".join(sorted(name(i) for i in candidates))
+    names = some_names(sorted(name(i) for i in candidates))
     raise InvalidInput("workspace.error.ambiguous", what=what, query=query, names=names)
+
+
+NAMES_SHOWN = 10
+
+
+def some_names(names: Sequence[str]) -> str:
+    """At most ten names, then how many more: an error among 10,000 structures stays
+    a sentence, not 270 KB."""
+    shown = ", ".join(names[:NAMES_SHOWN])
+    more = len(names) - NAMES_SHOWN
+    return t("workspace.and_more", names=shown, count=more) if more > 0 else shown
 
 
 @dataclass(frozen=True)
@@ -142,9 +153,7 @@ class Workspace:
             entries.append(CohortEntry(path, cohorts[0] if cohorts else None))
         return entries
 
-    def find(
-        self, query: str | None, *, damaged: bool = False, resume: bool = True
-    ) -> CohortStore:
+    def find(self, query: str | None, *, damaged: bool = False, resume: bool = True) -> CohortStore:
         """The cohort named (or id-prefixed) by ``query``; the only one if None.
 
         With ``damaged``, an unreadable cohort is found too (by id, or by the name its
@@ -164,7 +173,7 @@ class Workspace:
             active = [e for e in readable if e.cohort and not e.cohort.archived]
             pool = active if len(active) == 1 else readable
             if len(pool) > 1:
-                names = ", ".join(e.name for e in pool)
+                names = some_names([e.name for e in pool])
                 raise InvalidInput("workspace.error.which_cohort", names=names)
             return self.open(pool[0].path, resume=resume)
         entry = match_one(
