@@ -533,8 +533,8 @@ class BoardScreen(AreaScreen):
             backups=report.backups_rewritten,
         )
         self.app.call_from_thread(self.notify, done, timeout=8)
-        if report.first_name_notes:
-            texts = " · ".join(n.text for n in report.first_name_notes[:3])
+        if report.to_reread:
+            texts = " · ".join(mention.text for mention in report.to_reread[:3])
             self.app.call_from_thread(
                 self.notify, t("board.forget.reread", texts=texts), severity="warning", timeout=20
             )
