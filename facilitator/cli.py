@@ -14,7 +14,6 @@ import datetime as dt
 import getpass
 import math
 import os
-import re
 import stat
 import sys
 from collections.abc import Callable, Sequence
@@ -975,7 +974,6 @@ def _participant_flags(parser: Parser) -> None:
 
 YES, NO = frozenset({"yes", "oui", "y", "o"}), frozenset({"no", "non", "n"})
 NONE = frozenset({"none", "aucune", "aucun", "-"})
-YEAR = re.compile(r"\d{4}")
 
 
 def _yes_no(text: str, flag: str) -> bool:
@@ -1012,19 +1010,6 @@ def _position(text: str) -> int:
 
 def _minutes(text: str) -> int:
     return _whole(text, "cli.error.bad_minutes")
-
-
-def _created(text: str) -> dt.date:
-    """A creation date, or a bare year (1 January of it): the year is often all one knows."""
-    from facilitator.domain import parse_date
-
-    raw = text.strip()
-    if YEAR.fullmatch(raw):
-        try:
-            return dt.date(int(raw), 1, 1)
-        except ValueError:
-            pass
-    return parse_date(raw, "created")
 
 
 def _date(text: str, field: str) -> dt.date:
@@ -1124,9 +1109,11 @@ def cmd_cohort_set(args: argparse.Namespace) -> int:
 
 
 def _structure_values(args: argparse.Namespace) -> dict[str, Any]:
+    from facilitator.domain import parse_creation
+
     values: dict[str, Any] = {}
     if args.created is not None:
-        values["created"] = None if fold(args.created) in NONE else _created(args.created)
+        values["created"] = None if fold(args.created) in NONE else parse_creation(args.created)
     if args.employer is not None:
         values["employer"] = _yes_no(args.employer, "--employer")
     if args.general_interest is not None:
