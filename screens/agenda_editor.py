@@ -130,6 +130,7 @@ class AgendaEditorScreen(WriteGuard, Screen[None]):
             "round_table",
             "template",
             "save_template",
+            "hours",
             "undo",
         ]
     )
@@ -155,6 +156,7 @@ class AgendaEditorScreen(WriteGuard, Screen[None]):
         Binding("t", "round_table", t("agenda_editor.key.round_table"), show=False),
         Binding("T", "template", t("agenda_editor.key.template"), show=False),
         Binding("s", "save_template", t("agenda_editor.key.save_template"), show=False),
+        Binding("h", "hours", t("agenda_editor.key.hours"), show=False),
         Binding("u", "undo", t("agenda_editor.key.undo")),
         Binding("escape", "back", t("agenda_editor.key.back"), show=False),
     ]
@@ -710,6 +712,15 @@ class AgendaEditorScreen(WriteGuard, Screen[None]):
 
         form = FormScreen(t("agenda_editor.form.template"), fields, {"template": current})
         self.app.push_screen(form, answered)
+
+    def action_hours(self) -> None:
+        """The session's date, start and end of day: what a refused edit often asks to
+        move. The same form as in the Sessions area."""
+        from screens.sessions import edit_session
+
+        session = self.session
+        if session is not None:
+            edit_session(self.facilitator, self.view, session)
 
     def action_save_template(self) -> None:
         if self._defer(self.action_save_template):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -63,6 +63,9 @@ from screens.dialogs.programme import (
 )
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.form import Field
+
+if TYPE_CHECKING:
+    from screens.app import FacilitatorApp
 
 NAME_WIDTH = 33  # the table then fits 80 columns with its date, distance and length
 AGENDA_LINES = 6
@@ -239,6 +242,66 @@ def removal_question(removal: Removal, day: str) -> str:
             plural("sessions.confirm.kept_notes", removal.kept_notes, count=removal.kept_notes)
         )
     return " ".join(sentences)
+
+
+def with_calendar_warnings(
+    app: FacilitatorApp, write: Callable[[CohortStore], Session]
+) -> Callable[[CohortStore], Session]:
+    """``write``, then what the calendar now asks to weigh (a weekend, sessions out of
+    order or too close), said as warnings: the session is saved all the same."""
+
+    def run(store: CohortStore) -> Session:
+        session = write(store)
+        view = CohortView.load(store)
+        for sentence in calendar_warnings(
+            view.cohort,
+            view.structures,
+            view.participants,
+            view.sessions,
+            session,
+            today=view.cohort.today(app.now()),
+        ):
+            app.call_from_thread(app.notify, sentence, severity="warning", timeout=20)
+        return session
+
+    return run
+
+
+def edit_session(app: FacilitatorApp, view: CohortView, session: Session) -> None:
+    """The session form (date, hours, place), checked by the core before it closes; only
+    what changed is written. From the Sessions area, and from the agenda editor, where
+    the end of the day is what a refused edit often asks to move."""
+    name = short_title(session, view)
+
+    def check(values: dict[str, Any]) -> None:
+        actions.updated_session(view, session.id, **session_changes(session, view, values))
+
+    def edited(values: dict[str, Any] | None) -> None:
+        if values is None:
+            return
+        changes = session_changes(session, view, values)
+        if not changes:
+            app.notify(t("sessions.unchanged"), timeout=3)
+            return
+        save_checked(
+            app,
+            with_calendar_warnings(
+                app,
+                lambda store: actions.update_session(store, session.id, now=app.now(), **changes),
+            ),
+            t("sessions.saved.edited", name=name),
+        )
+
+    form = CheckedFormScreen(
+        t("sessions.form.edit", name=name),
+        session_fields(view, new=False),
+        edit_values(session, view),
+        check_all=check,
+        aliases=HOUR_FIELDS,
+        fallback="end_time",
+        keys=t("sessions.form_keys"),
+    )
+    app.push_screen(form, edited)
 
 
 # --- the screen ---------------------------------------------------------------------------
@@ -476,8 +539,9 @@ class SessionsScreen(AreaScreen):
             session = Session(kind=args["kind"], structure_id=args["structure_id"])
             save_checked(
                 self.facilitator,
-                self._warning_of(
-                    lambda store: actions.add_session(store, now=self.facilitator.now(), **args)
+                with_calendar_warnings(
+                    self.facilitator,
+                    lambda store: actions.add_session(store, now=self.facilitator.now(), **args),
                 ),
                 t("sessions.saved.added", name=short_title(session, view)),
             )
@@ -501,64 +565,10 @@ class SessionsScreen(AreaScreen):
         )
         self.app.push_screen(form, added)
 
-    def _warning_of(
-        self, write: Callable[[CohortStore], Session]
-    ) -> Callable[[CohortStore], Session]:
-        """``write``, then what the calendar now asks to weigh (a weekend, sessions out of
-        order or too close), said as warnings: the session is saved all the same."""
-
-        def run(store: CohortStore) -> Session:
-            session = write(store)
-            view = CohortView.load(store)
-            for sentence in calendar_warnings(
-                view.cohort,
-                view.structures,
-                view.participants,
-                view.sessions,
-                session,
-                today=view.cohort.today(self.facilitator.now()),
-            ):
-                self.app.call_from_thread(self.notify, sentence, severity="warning", timeout=20)
-            return session
-
-        return run
-
     def action_edit_session(self) -> None:
         view, session = self._view, self._selected()
-        if view is None or session is None:
-            return
-        name = short_title(session, view)
-
-        def check(values: dict[str, Any]) -> None:
-            actions.updated_session(view, session.id, **session_changes(session, view, values))
-
-        def edited(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            changes = session_changes(session, view, values)
-            if not changes:
-                self.notify(t("sessions.unchanged"), timeout=3)
-                return
-            save_checked(
-                self.facilitator,
-                self._warning_of(
-                    lambda store: actions.update_session(
-                        store, session.id, now=self.facilitator.now(), **changes
-                    )
-                ),
-                t("sessions.saved.edited", name=name),
-            )
-
-        form = CheckedFormScreen(
-            t("sessions.form.edit", name=name),
-            session_fields(view, new=False),
-            edit_values(session, view),
-            check_all=check,
-            aliases=HOUR_FIELDS,
-            fallback="end_time",
-            keys=t("sessions.form_keys"),
-        )
-        self.app.push_screen(form, edited)
+        if view is not None and session is not None:
+            edit_session(self.facilitator, view, session)
 
     def action_delete_session(self) -> None:
         view, session = self._view, self._selected()

@@ -739,3 +739,14 @@ async def test_the_editor_speaks_english_when_asked(
         assert end == "Planned end 11:51 · no fixed end of day"
         await editor.press("K")
         assert editor.status == '"Welcome and opening" is already the first item.'
+
+
+async def test_h_moves_the_end_of_the_day_from_the_editor(workspace: Workspace) -> None:
+    """A refused edit asks for a later end of day: h gives the session's hours here."""
+    _store, session = build(workspace, template="etat-des-lieux-journee")
+    async with Editor(workspace, session) as editor:
+        await editor.press("h")
+        await editor.fill(end_time="17:30")
+        await editor.submit()
+        assert isinstance(editor.app.screen, AgendaEditorScreen)
+        assert on_disk(workspace, session.id).end_time == dt.time(17, 30)
