@@ -346,13 +346,11 @@ def structure_removal(view: CohortView, structure_id: str) -> Removal | None:
     tasks = [task for task in view.tasks if task.structure_id == structure_id]
     notes = view.notes_of(structure_id)
     clock = [e for e in view.clock if e.session_id in bilan_ids]
-    slots = [
-        patch_op(
-            Session, session.id, {"agenda": agenda.without_slots_of(session.agenda, structure_id)}
-        )
-        for session in _open_agendas(view)
-        if agenda.without_slots_of(session.agenda, structure_id) != session.agenda
-    ]
+    slots = []
+    for session in _open_agendas(view):
+        kept = agenda.without_slots_of(session.agenda, structure_id)
+        if kept != session.agenda:
+            slots.append(patch_op(Session, session.id, {"agenda": kept}))
     reviews = [r for r in view.bilans if r.structure_id == structure_id]
     group: Sequence[Sequence[Record]] = (
         marks,
@@ -654,10 +652,6 @@ class AgendaEdit:
     before: Day
     after: Day
     template_before: str = ""
-
-    @property
-    def items(self) -> tuple[AgendaItem, ...]:
-        return tuple(self.after.items)
 
 
 def _edit_agenda(
