@@ -1364,7 +1364,7 @@ def cmd_agenda_add(args: argparse.Namespace) -> int:
         store, session.id, now=arrow.utcnow(), title=args.title, minutes=minutes, at=at
     )
     before = {item.id for item in edit.before.items}
-    for item in edit.items:
+    for item in edit.after.items:
         if item.id not in before:
             _out(item.id)
     return EXIT_OK
@@ -1398,7 +1398,7 @@ def cmd_agenda_resize(args: argparse.Namespace) -> int:
     session = _session_target(args, store, _session_kind(args.session))
     edit = actions.resize_agenda_item(store, session.id, index, minutes, now=arrow.utcnow())
     names = {s.id: s.name for s in store.records(Structure)}
-    for warning in minimum_warnings([edit.items[index]], names):
+    for warning in minimum_warnings([edit.after.items[index]], names):
         _err(warning)
     return EXIT_OK
 
