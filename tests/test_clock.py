@@ -155,6 +155,37 @@ def test_jump_and_previous() -> None:
     assert state.runs[2].started == at("09:05") and state.runs[2].ended == at("09:08")
 
 
+def test_a_revisited_item_keeps_the_start_of_its_first_visit() -> None:
+    events = [ev("start", at("09:00")), ev("next", at("09:15")), ev("previous", at("09:20"))]
+    state = clock_state(MORNING, events, at("09:25"))
+    welcome, sharing, _ = state.runs
+    assert (welcome.started, welcome.ended) == (at("09:00"), None)  # current again
+    assert welcome.elapsed == 20 * 60  # 9:00-9:15 and 9:20-9:25
+    assert (sharing.started, sharing.ended) == (at("09:15"), at("09:20"))
+
+
+def test_after_jumping_back_the_projection_counts_what_is_left_of_items_already_begun() -> None:
+    events = [
+        ev("start", at("09:00")),
+        ev("jump", at("09:05"), item=2),  # the break, 5 of its 15 minutes
+        ev("jump", at("09:10"), item=1),  # back to the sharing
+    ]
+    state = clock_state(MORNING, events, at("09:10"), planned_start=at("09:00"))
+    assert state.current == 1 and state.runs[2].elapsed == 5 * 60
+    assert state.projected_end == at("09:50")  # 30 min of sharing, then 10 of break
+    assert state.behind == -10 * 60
+
+
+def test_after_jumping_back_an_item_already_overrun_adds_nothing_to_the_projection() -> None:
+    events = [
+        ev("start", at("09:00")),
+        ev("jump", at("09:05"), item=2),
+        ev("jump", at("09:25"), item=1),  # the break ran 20 minutes of its 15
+    ]
+    state = clock_state(MORNING, events, at("09:25"), planned_start=at("09:00"))
+    assert state.projected_end == at("09:55")  # 30 min of sharing, the break counts 0, not -5
+
+
 def test_moving_while_paused_stays_paused() -> None:
     events = [ev("start", at("09:00")), ev("pause", at("09:05")), ev("next", at("09:07"))]
     state = clock_state(MORNING, events, at("09:20"))
@@ -246,6 +277,24 @@ def test_make_event_refuses_with_a_reason_and_builds_utc_events() -> None:
     assert make_event(state, "s1", Action.NEXT, at("09:01"), minutes=5).minutes == 0
 
 
+def test_an_item_may_be_shortened_to_exactly_zero_minutes_but_not_below() -> None:
+    start = ev("start", at("09:00"))
+    state = clock_state(MORNING, [start], at("09:01"))
+    to_zero = make_event(state, "s1", "extend", at("09:01"), minutes=-15)
+    zero = clock_state(MORNING, [start, to_zero], at("09:01"))
+    assert not zero.ignored and zero.runs[0].budget == 0
+    assert zero.remaining == 0 and zero.overtime == 60
+    with pytest.raises(InvalidInput) as caught:
+        make_event(state, "s1", "extend", at("09:01"), minutes=-16)
+    assert caught.value.key == "agenda.clock.error.shorten_too_much"
+    assert caught.value.values == {"value": 16, "budget": 15}
+    # An extension taken back to exactly zero minutes in all, on replay too.
+    extended = [start, ev("extend", at("09:01"), minutes=5), ev("extend", at("09:02"), minutes=-20)]
+    assert clock_state(MORNING, extended, at("09:03")).ignored == ()
+    below = [*extended[:2], ev("extend", at("09:02"), minutes=-21)]
+    assert len(clock_state(MORNING, below, at("09:03")).ignored) == 1
+
+
 def test_clock_label() -> None:
     assert clock_label(0) == "00:00"
     assert clock_label(59.9) == "00:59"
@@ -313,6 +362,29 @@ def test_replan_squeezes_after_lunch_to_keep_the_end() -> None:
     proposal = replan(items, state, now, end=dt.time(14, 30))
     assert proposal.fits and proposal.minutes == (48, 72)  # 60 min taken, rooms 15 and 60
     assert replan(items, state, now).minutes == (60, 120)  # open end: nothing to keep
+
+
+def test_replan_after_jumping_back_leaves_a_skipped_item_out() -> None:
+    items = [
+        item(60, key="exchanges", min_minutes=40),
+        item(30, key="sharing", min_minutes=20),
+        item(30, key="synthesis", min_minutes=20),
+    ]
+    events = [
+        ev("start", at("11:00")),
+        ev("next", at("12:00")),
+        ev("skip", at("12:05")),  # the sharing is dropped
+        ev("jump", at("12:06"), item=0),  # back to the exchanges, 4 minutes more
+    ]
+    now = at("12:10")
+    state = clock_state(items, events, now)
+    assert state.current == 0 and state.runs[1].skipped and state.remaining == 0
+    # Only the synthesis is still to come: 29 of its minutes (it ran from 12:05 to 12:06).
+    assert state.projected_end == at("12:39")
+    proposal = replan(items, state, now, end=dt.time(12, 35))
+    assert proposal.remaining == (2,)
+    assert proposal.fits and proposal.minutes == (25,) and proposal.gained == 5
+    assert proposal.items[1] == items[1]  # the skipped item is not squeezed
 
 
 def test_replan_when_finished_proposes_nothing() -> None:
