@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import string
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -191,7 +192,7 @@ def tenths(*days: float) -> Cohort:
     )
 
 
-def test_days_typed_in_tenths_add_up_exactly() -> None:
+def test_consultant_days_typed_as_1_2_plus_7_1_plus_1_7_meet_a_10_day_budget() -> None:
     assert sum((1.2, 7.1, 1.7)) < 10  # what a plain float sum gives: 9.999999999999998
     structures, participants = eligible(8)
     c = tenths(1.2, 7.1, 1.7)
@@ -200,6 +201,18 @@ def test_days_typed_in_tenths_add_up_exactly() -> None:
     assert run(c, structures, participants) == []
     # just below the line, still too few
     assert codes(run(tenths(1.2, 7.1, 1.6), structures, participants)) == ["consultant-days"]
+
+
+def test_consultant_days_typed_as_0_1_plus_4_1_plus_3_3_meet_the_7_5_days_of_6_structures() -> None:
+    # Even summed exactly (math.fsum), these floats fall short: only the rounding saves them.
+    assert math.fsum((0.1, 4.1, 3.3)) < 7.5
+    structures, participants = eligible(6)
+    c = tenths(0.1, 4.1, 3.3)
+    days = consultant_days(c, 6)
+    assert (days.budgeted, days.needed_min) == (7.5, 7.5) and days.enough
+    assert days.spent == 3.75
+    assert run(c, structures, participants) == []
+    assert codes(run(tenths(0.1, 4.1, 3.2), structures, participants)) == ["consultant-days"]
 
 
 def test_consultant_days_read_model_is_prorated() -> None:
