@@ -279,6 +279,44 @@ def test_exact_name_wins_over_names_it_begins() -> None:
     assert parse("@Vélo-École texte").structure_id == VELO.id
 
 
+@pytest.mark.parametrize(
+    ("named", "begun", "mention"),
+    [
+        ("Les Jardins", "Jardins partagés", "@jardins"),
+        ("La Ruche", "Ruchers du Sud", "@ruche"),
+        ("L'Atelier", "Ateliers du Vélo", "@atelier"),
+        ("Le Relais", "Relais Emploi", "@relais"),
+        ("The Hub", "Hubert Solidaire", "@hub"),
+    ],
+)
+def test_a_name_without_its_leading_article_wins_over_a_name_it_begins(
+    named: str, begun: str, mention: str
+) -> None:
+    """« @jardins » is « Les Jardins » whole, and only the start of « Jardins partagés »."""
+    cohort = [Structure(name=begun), Structure(name=named)]
+    assert parse_capture(f"{mention} texte", cohort).structure_id == cohort[1].id
+    assert complete_mention(mention[1:], cohort) == [named, begun]
+
+
+def test_velo_ecole_is_ambiguous_between_two_structures_whose_names_fold_the_same() -> None:
+    twin = Structure(name="Velo Ecole")
+    error = refused("@velo-ecole texte", [*STRUCTURES, twin])
+    assert error.key == "capture.error.ambiguous_mention"
+    # The two exact names only: « Vélo-École du Nord », which it merely begins, is not one.
+    assert error.values["candidates"] == "Vélo-École, Velo Ecole"
+
+
+def test_relais_is_ambiguous_between_le_relais_and_les_relais() -> None:
+    cohort = [
+        Structure(name="Relais Emploi"),
+        Structure(name="Le Relais"),
+        Structure(name="Les Relais"),
+    ]
+    error = refused("@relais texte", cohort)
+    assert error.key == "capture.error.ambiguous_mention"
+    assert error.values["candidates"] == "Le Relais, Les Relais"
+
+
 def test_spaced_words_continue_the_name_while_it_matches() -> None:
     assert parse("@Vélo École du Nord texte").structure_id == VELO_NORD.id
     draft = parse("@Vélo École du quartier, texte")
