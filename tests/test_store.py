@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import json
 import os
 import random
@@ -13,19 +15,26 @@ import threading
 import time
 from pathlib import Path
 
+import arrow
 import pytest
 from tinydb import TinyDB
 
 from facilitator import store as store_module
 from facilitator.domain import Note, Structure
 from facilitator.store import (
+    BACKUP_INTERVAL_S,
+    BACKUPS_KEPT,
+    JOURNAL_MAX_BYTES,
+    JOURNAL_MAX_LINES,
     AtomicJSONStorage,
     CohortStore,
     DamagedFile,
     ReadOnlyStore,
     RecordGone,
     WriteFailed,
+    decode_line,
     encode_line,
+    put_op,
 )
 from tests.conftest import ROOT
 
@@ -44,6 +53,33 @@ def spawn(path: Path, workload: str, count: int, journal_lines: int = 25) -> sub
 
 def note_ids(path: Path) -> set[str]:
     return {n.id for n in CohortStore(path, read_only=True).records(Note)}
+
+
+def note_texts(path: Path) -> list[str]:
+    """The notes of the cohort as a new process reads them, sorted."""
+    return sorted(n.text for n in CohortStore(path).records(Note))
+
+
+def generation_on_disk(path: Path) -> int:
+    """The generation of the snapshot, as a new process reads it."""
+    store = CohortStore(path)
+    store.refresh()
+    return store.generation
+
+
+def journal_generations(store: CohortStore) -> list[int]:
+    """The generation each line of the journal names."""
+    lines = store.journal_path.read_bytes().splitlines()
+    return [entry["g"] for entry in map(decode_line, lines) if entry is not None]
+
+
+def every_byte(folder: Path) -> dict[Path, bytes | None]:
+    """Every entry under ``folder``: a file's bytes, None for a folder."""
+    return {p: (p.read_bytes() if p.is_file() else None) for p in folder.rglob("*")}
+
+
+class Crash(BaseException):
+    """A process stopping dead at a chosen step (what kill -9 does, in-process)."""
 
 
 # --- basics -------------------------------------------------------------------------
@@ -157,7 +193,9 @@ def test_torn_journal_tail_is_dropped_and_trimmed(small_cohort: CohortStore) -> 
     ]
 
 
-def test_stale_journal_after_interrupted_compaction_is_ignored(small_cohort: CohortStore) -> None:
+def test_stale_journal_after_interrupted_compaction_is_ignored_and_cut_by_the_next_write(
+    small_cohort: CohortStore,
+) -> None:
     small_cohort.put(Note(text="une"))
     journal = small_cohort.journal_path.read_bytes()
     small_cohort.compact()
@@ -165,8 +203,44 @@ def test_stale_journal_after_interrupted_compaction_is_ignored(small_cohort: Coh
     small_cohort.journal_path.write_bytes(journal)
     reader = CohortStore(small_cohort.path)
     assert [n.text for n in reader.records(Note)] == ["une"]
+    assert journal_generations(reader) == [reader.generation - 1]
     reader.put(Note(text="deux"))
-    assert sorted(n.text for n in CohortStore(small_cohort.path).records(Note)) == ["deux", "une"]
+    # The stale line is cut before the new one is appended: only current lines remain.
+    assert journal_generations(reader) == [reader.generation]
+    assert note_texts(small_cohort.path) == ["deux", "une"]
+
+
+def test_a_restore_cut_short_before_it_emptied_the_journal_does_not_replay_what_it_undid(
+    small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Replaying a stale line is not harmless here: the lines hold writes made after
+    the backup, which the restored snapshot does not have and must not get back."""
+    kept, deleted = Note(text="gardée"), Note(text="supprimée après la sauvegarde")
+    small_cohort.put(kept, deleted)
+    backup = small_cohort.backup()
+    small_cohort.patch(Note, kept.id, {"text": "changée après la sauvegarde"})
+    small_cohort.put(Note(text="écrite après la sauvegarde"))
+    small_cohort.delete(Note, deleted.id)
+
+    def crash(self: CohortStore) -> None:
+        raise Crash
+
+    monkeypatch.setattr(CohortStore, "_truncate_journal", crash)
+    with pytest.raises(Crash):
+        small_cohort.restore(backup)  # the new snapshot is written; the journal is not emptied
+    monkeypatch.undo()
+    reader = CohortStore(small_cohort.path)
+    assert sorted(n.text for n in reader.records(Note)) == [
+        "gardée",
+        "supprimée après la sauvegarde",
+    ]
+    assert reader.generation > max(journal_generations(reader))  # the lines are stale
+    reader.put(Note(text="suivante"))
+    assert note_texts(small_cohort.path) == [
+        "gardée",
+        "suivante",
+        "supprimée après la sauvegarde",
+    ]
 
 
 # --- concurrency ---------------------------------------------------------------------
@@ -200,6 +274,31 @@ def test_two_processes_editing_two_fields_of_one_record_keep_both(
     assert (structure.sector, structure.network) == ("sector 149", "network 149")
 
 
+def test_a_journal_cut_shorter_in_place_by_another_store_is_read_again_from_the_snapshot(
+    small_cohort: CohortStore,
+) -> None:
+    for n in range(3):
+        small_cohort.put(Note(text=f"ancienne {n}"))
+    stale = small_cohort.journal_path.read_bytes()
+    small_cohort.compact()
+    # A compaction that crashed before emptying the journal (rewritten in place).
+    small_cohort.journal_path.write_bytes(stale)
+    inode = small_cohort.journal_path.stat().st_ino
+    reader = CohortStore(small_cohort.path)
+    assert len(reader.records(Note)) == 3  # it has read the whole journal, stale lines and all
+    writer = CohortStore(small_cohort.path)
+    writer.put(Note(text="nouvelle"))  # cuts the stale lines, then appends its own
+    after = small_cohort.journal_path.stat()
+    assert after.st_ino == inode and after.st_size < len(stale)  # same file, shorter
+    assert reader.refresh() is True
+    assert sorted(n.text for n in reader.records(Note)) == [
+        "ancienne 0",
+        "ancienne 1",
+        "ancienne 2",
+        "nouvelle",
+    ]
+
+
 def test_a_setgid_group_workspace_shares_with_the_group(tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()
@@ -225,14 +324,20 @@ def test_a_failed_replace_during_compaction_keeps_every_write(
 ) -> None:
     small_cohort.put(Note(text="dans le journal"))
     before = small_cohort.path.read_bytes()
+    refusals: list[object] = []
+    real_replace = os.replace
 
     def refused(src: object, dst: object) -> None:
+        if Path(str(dst)) != small_cohort.path:  # the backup before the compaction
+            return real_replace(src, dst)  # type: ignore[arg-type]
+        refusals.append(dst)
         raise OSError(13, "Permission denied")
 
     monkeypatch.setattr("facilitator.files.os.replace", refused)
     with pytest.raises(WriteFailed, match="Permission denied"):
         small_cohort.compact()
     monkeypatch.undo()
+    assert refusals == [small_cohort.path]  # the new snapshot was written and refused
     assert small_cohort.path.read_bytes() == before
     assert not list(small_cohort.path.parent.glob(".*.tmp"))
     assert [n.text for n in CohortStore(small_cohort.path).records(Note)] == ["dans le journal"]
@@ -242,15 +347,62 @@ def test_a_write_whose_compaction_fails_is_still_saved(
     small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(store_module, "JOURNAL_MAX_LINES", 1)
+    refused: list[Path] = []
 
     def full(src: object, dst: object) -> None:
+        refused.append(Path(str(dst)))
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("facilitator.files.os.replace", full)
+    generation = generation_on_disk(small_cohort.path)
     note = Note(text="acquise malgré tout")
     small_cohort.put(note)  # no error: the journal holds it
     monkeypatch.undo()
-    assert CohortStore(small_cohort.path).get(Note, note.id) is not None
+    assert refused, "the write reached the limit: a compaction must have been tried"
+    reader = CohortStore(small_cohort.path)
+    assert reader.get(Note, note.id) is not None
+    assert (reader.generation, journal_generations(reader)) == (generation, [generation])
+    # The compaction is tried again at the next write, and succeeds now.
+    monkeypatch.setattr(store_module, "JOURNAL_MAX_LINES", 1)
+    small_cohort.put(Note(text="suivante"))
+    assert generation_on_disk(small_cohort.path) == generation + 1
+    assert small_cohort.journal_path.read_bytes() == b""
+    assert note_texts(small_cohort.path) == ["acquise malgré tout", "suivante"]
+
+
+def test_the_write_that_brings_the_journal_to_its_line_limit_compacts_it_not_the_one_before(
+    small_cohort: CohortStore,
+) -> None:
+    generation = generation_on_disk(small_cohort.path)
+    for n in range(JOURNAL_MAX_LINES - 1):
+        small_cohort.put(Note(text=f"n{n}"))
+    assert generation_on_disk(small_cohort.path) == generation
+    assert len(journal_generations(small_cohort)) == JOURNAL_MAX_LINES - 1
+    small_cohort.put(Note(text="la dernière"))
+    assert generation_on_disk(small_cohort.path) == generation + 1
+    assert small_cohort.journal_path.read_bytes() == b""
+    assert len(CohortStore(small_cohort.path).records(Note)) == JOURNAL_MAX_LINES
+
+
+def note_with_line_of(store: CohortStore, size: int) -> Note:
+    """A note whose journal line is exactly ``size`` bytes long."""
+    note = Note(text="")
+    base = len(encode_line(store.generation, [put_op(note)]))
+    note = dataclasses.replace(note, text="x" * (size - base))
+    assert len(encode_line(store.generation, [put_op(note)])) == size
+    return note
+
+
+@pytest.mark.parametrize(
+    "size,compacted", [(JOURNAL_MAX_BYTES - 1, False), (JOURNAL_MAX_BYTES, True)]
+)
+def test_the_write_that_brings_the_journal_to_its_byte_limit_compacts_it_not_one_byte_less(
+    small_cohort: CohortStore, size: int, compacted: bool
+) -> None:
+    generation = generation_on_disk(small_cohort.path)
+    small_cohort.put(note_with_line_of(small_cohort, size))
+    assert generation_on_disk(small_cohort.path) == generation + compacted
+    assert small_cohort.journal_path.stat().st_size == (0 if compacted else size)
 
 
 # --- damage ----------------------------------------------------------------------------
@@ -314,6 +466,20 @@ def test_a_schema_0_file_is_migrated_on_the_next_write(small_cohort: CohortStore
     assert old["edited"] is None
 
 
+def test_a_snapshot_record_without_an_id_is_reported_as_a_damaged_file(
+    small_cohort: CohortStore,
+) -> None:
+    data = json.loads(small_cohort.path.read_text())
+    data["notes"] = {"1": {"kind": "constat", "text": "sans identifiant"}}
+    small_cohort.path.write_text(json.dumps(data))
+    before = small_cohort.path.read_bytes()
+    with pytest.raises(DamagedFile) as caught:
+        CohortStore(small_cohort.path).records(Note)
+    assert str(small_cohort.path) in caught.value.message
+    assert "notes" in caught.value.reason
+    assert small_cohort.path.read_bytes() == before
+
+
 def test_restore_brings_a_backup_back_and_keeps_the_current_state(
     small_cohort: CohortStore,
 ) -> None:
@@ -325,26 +491,73 @@ def test_restore_brings_a_backup_back_and_keeps_the_current_state(
     assert "plus tard" in kept.read_text()
 
 
-def test_write_failure_leaves_the_file_intact(
-    small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch
+def refuse_journal_writes_after(
+    monkeypatch: pytest.MonkeyPatch, journal: Path, written: int
+) -> list[int]:
+    """Make the disk fill up after ``written`` more bytes of ``journal``: a write of
+    the journal puts down what still fits, then fails with ENOSPC. Other files are
+    written as usual. Returns the sizes of the writes that reached the journal."""
+    real_write = os.write
+    room = [written]
+    reached: list[int] = []
+
+    def write(fd: int, data: bytes | memoryview) -> int:
+        try:
+            target = os.stat(journal)
+        except FileNotFoundError:
+            return real_write(fd, data)
+        here = os.fstat(fd)
+        if (here.st_dev, here.st_ino) != (target.st_dev, target.st_ino):
+            return real_write(fd, data)
+        if room[0] <= 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        done = real_write(fd, bytes(data[: room[0]]))
+        room[0] -= done
+        reached.append(done)
+        return done
+
+    monkeypatch.setattr(store_module.os, "write", write)
+    return reached
+
+
+@pytest.mark.parametrize("written", [0, 1, 40])
+def test_a_write_the_disk_refuses_part_way_leaves_the_journal_byte_for_byte(
+    small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch, written: int
 ) -> None:
     small_cohort.put(Note(text="sûre"))
     before = (small_cohort.path.read_bytes(), small_cohort.journal_path.read_bytes())
-
-    def disk_full(fd: int, data: object) -> int:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(store_module.os, "write", disk_full)
+    reached = refuse_journal_writes_after(monkeypatch, small_cohort.journal_path, written)
     with pytest.raises(WriteFailed, match="No space left"):
         small_cohort.put(Note(text="perdue ?"))
     monkeypatch.undo()
+    assert sum(reached) == written  # part of the line was on disk before the failure
     assert (small_cohort.path.read_bytes(), small_cohort.journal_path.read_bytes()) == before
-    assert [n.text for n in CohortStore(small_cohort.path).records(Note)] == ["sûre"]
+    # Neither the same store's next write nor a new reader meets the half line.
+    small_cohort.put(Note(text="suivante"))
+    assert note_texts(small_cohort.path) == ["suivante", "sûre"]
+    assert len(journal_generations(small_cohort)) == 2
+
+
+def test_a_first_write_the_disk_refuses_part_way_leaves_no_journal(
+    small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert not small_cohort.journal_path.exists()
+    snapshot = small_cohort.path.read_bytes()
+    reached = refuse_journal_writes_after(monkeypatch, small_cohort.journal_path, 20)
+    with pytest.raises(WriteFailed, match="No space left"):
+        small_cohort.put(Note(text="perdue ?"))
+    monkeypatch.undo()
+    assert reached == [20]
+    assert not small_cohort.journal_path.exists()
+    assert small_cohort.path.read_bytes() == snapshot
+    small_cohort.put(Note(text="suivante"))
+    assert note_texts(small_cohort.path) == ["suivante"]
 
 
 def test_read_only_store_refuses_writes_and_changes_no_byte(small_cohort: CohortStore) -> None:
     small_cohort.put(Note(text="là"))
-    before = {p: p.read_bytes() for p in small_cohort.path.parent.rglob("*") if p.is_file()}
+    backup = small_cohort.backup()
+    before = every_byte(small_cohort.path.parent)
     store = CohortStore(small_cohort.path, read_only=True)
     assert len(store.records(Note)) == 1
     for write in (
@@ -353,10 +566,103 @@ def test_read_only_store_refuses_writes_and_changes_no_byte(small_cohort: Cohort
         lambda: store.patch(Note, "x", {"text": "non"}),
         store.compact,
         store.backup,
+        lambda: store.restore(backup),
+        lambda: store.write_backup(store.all_docs(), {}),
     ):
         with pytest.raises(ReadOnlyStore):
             write()
-    assert {p: p.read_bytes() for p in small_cohort.path.parent.rglob("*") if p.is_file()} == before
+    assert every_byte(small_cohort.path.parent) == before
+
+
+def test_restore_refuses_in_read_only_mode_even_when_the_folder_is_writable(
+    small_cohort: CohortStore,
+) -> None:
+    small_cohort.put(Note(text="gardée"))
+    backup = small_cohort.backup()
+    small_cohort.put(Note(text="plus tard"))
+    before = every_byte(small_cohort.path.parent)
+    store = CohortStore(small_cohort.path, read_only=True)
+    assert os.access(small_cohort.path.parent, os.W_OK) and small_cohort.lock_path.exists()
+    with pytest.raises(ReadOnlyStore):
+        store.restore(backup)
+    assert every_byte(small_cohort.path.parent) == before
+    assert note_texts(small_cohort.path) == ["gardée", "plus tard"]
+
+
+# --- backups -------------------------------------------------------------------------
+
+
+def backup_names(store: CohortStore) -> list[str]:
+    return sorted(p.name for p in store.backup_dir.glob("*.json"))
+
+
+def backup_aged(store: CohortStore, seconds: float) -> Path:
+    """The cohort's only backup, taken ``seconds`` ago (as its name says)."""
+    taken = store.backup()
+    stamp = arrow.utcnow().shift(seconds=-seconds).format("YYYYMMDDTHHmmssSSSSSS")
+    aged = taken.rename(taken.with_name(f"{stamp}.json"))
+    assert [b.path for b in store.backups()] == [aged]
+    return aged
+
+
+def test_backups_keep_the_newest_twenty_and_remove_the_oldest(small_cohort: CohortStore) -> None:
+    assert BACKUPS_KEPT == 20
+    taken = [small_cohort.backup().name for _ in range(BACKUPS_KEPT)]
+    assert backup_names(small_cohort) == taken  # twenty, none removed yet
+    taken += [small_cohort.backup().name for _ in range(2)]
+    assert len(set(taken)) == BACKUPS_KEPT + 2
+    assert backup_names(small_cohort) == taken[2:]
+
+
+@pytest.mark.parametrize(
+    "age,backed_up", [(BACKUP_INTERVAL_S + 60, True), (BACKUP_INTERVAL_S - 60, False)]
+)
+def test_a_process_first_write_is_backed_up_only_when_the_newest_backup_is_older_than_the_interval(
+    small_cohort: CohortStore, age: int, backed_up: bool
+) -> None:
+    small_cohort.put(Note(text="avant"))
+    for old in small_cohort.backup_dir.glob("*.json"):
+        old.unlink()
+    aged = backup_aged(small_cohort, age)
+    writer = CohortStore(small_cohort.path)  # a new process
+    writer.put(Note(text="première écriture"))
+    newest = writer.backups()[0].path
+    assert (newest != aged) is backed_up
+    if backed_up:  # the state before the write
+        texts = {d["text"] for d in json.loads(newest.read_text())["notes"].values()}
+        assert texts == {"avant"}
+
+
+def test_only_the_first_write_of_a_process_is_backed_up(
+    small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "BACKUP_INTERVAL_S", 0)  # every backup is due
+    writer = CohortStore(small_cohort.path)
+    for n in range(3):
+        writer.put(Note(text=f"n{n}"))
+    assert len(writer.backups()) == 1
+    CohortStore(small_cohort.path).put(Note(text="un autre processus"))
+    assert len(writer.backups()) == 2
+
+
+@pytest.mark.parametrize("how", ["compact", "write at the limit"])
+def test_a_compaction_is_preceded_by_a_backup_even_right_after_another(
+    small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    small_cohort.put(Note(text="avant"))  # the first write: a backup
+    assert len(small_cohort.backups()) == 1
+    generation = small_cohort.generation
+    if how == "compact":
+        small_cohort.compact()
+    else:
+        monkeypatch.setattr(store_module, "JOURNAL_MAX_LINES", 2)
+        small_cohort.put(Note(text="à la limite"))
+        monkeypatch.undo()
+    assert generation_on_disk(small_cohort.path) == generation + 1  # it did compact
+    backups = small_cohort.backups()
+    assert len(backups) == 2
+    meta = json.loads(backups[0].path.read_text())["_meta"]["1"]
+    assert meta["generation"] == generation  # taken before the new snapshot
 
 
 # --- permissions ----------------------------------------------------------------------
