@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
+import io
+import json
 import re
 import stat
 from html.parser import HTMLParser
@@ -16,7 +19,16 @@ import icalendar
 import pytest
 
 from facilitator import agenda
-from facilitator.domain import Cohort, InvalidInput, Session, SessionKind, Structure
+from facilitator.domain import (
+    Cohort,
+    InvalidInput,
+    Lever,
+    Note,
+    Participant,
+    Session,
+    SessionKind,
+    Structure,
+)
 from facilitator.exports import (
     agenda_document,
     agenda_lines,
@@ -27,6 +39,9 @@ from facilitator.exports import (
     vtimezone,
 )
 from facilitator.programme import format_day, propose_programme
+from facilitator.records_export import FORMULA_STARTS, export_attendance, export_notes
+from facilitator.view import CohortView
+from facilitator.workspace import Workspace
 from tests.conftest import run_cli
 
 NOW = arrow.get("2026-11-20T09:15:00+00:00")
@@ -421,3 +436,131 @@ def test_cli_errors_follow_the_language(demo: Path) -> None:
     done = run_cli("export", "agenda", "--session", "bilan", "--lang", "en", data=demo)
     assert done.returncode == 2
     assert "A bilan belongs to one structure" in done.stderr
+
+
+# --- issue 13: the boundaries and escapes a small slip would break -------------------
+
+
+def _lunch_starting(session: Session, late: int) -> Session:
+    """``session`` with the items before its fixed lunch lengthened so that they end
+    ``late`` minutes after it is due (negative: that many minutes before)."""
+    planned = agenda.plan(session.agenda, session.start_time or dt.time(9))
+    lunch = next(p for p in planned if p.item.key == "lunch")
+    assert lunch.slack_before > 1  # the template leaves room before lunch
+    first = session.agenda[0].minutes + lunch.slack_before + late
+    return dataclasses.replace(session, agenda=agenda.resize(session.agenda, 0, first))
+
+
+@pytest.mark.parametrize(
+    "late,remark,overrun",
+    [
+        (-1, "fixed time (12:30); 1 min to spare before it", False),
+        (0, "fixed time (12:30)", False),
+        (1, "fixed time (12:30); the items before it overrun it by 1 min", True),
+    ],
+    ids=["a-minute-early", "on-time", "a-minute-late"],
+)
+def test_a_fixed_item_reached_exactly_on_time_has_neither_slack_nor_overrun(
+    cohort: Cohort,
+    group: list[Structure],
+    programme: list[Session],
+    late: int,
+    remark: str,
+    overrun: bool,
+) -> None:
+    session = _lunch_starting(state_of_play(programme), late)
+    doc = agenda_document(cohort, session, group, lang="en")
+    (lunch,) = (row for row in doc.rows if row.title == "Lunch")
+    assert (lunch.start, lunch.remark, lunch.overrun) == ("12:30", remark, overrun)
+
+
+def test_the_html_agenda_escapes_a_title_holding_a_script_and_an_ampersand(
+    cohort: Cohort,
+) -> None:
+    """A bilan's title holds its structure's name, typed by a person: in the page's
+    ``<title>`` and its heading it is text, never markup."""
+    odd = Structure(name='<script>alert("x")</script> & Cie')
+    bilan = Session(kind=SessionKind.BILAN, date=dt.date(2027, 5, 3), structure_id=odd.id)
+    page = export_agenda(cohort, bilan, [odd], fmt="html", lang="fr").decode()
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Cie"
+    day = format_day(dt.date(2027, 5, 3), "fr")
+    assert f"<title>Bilan individuel — {escaped} — {day}</title>" in page
+    assert f"<h1>Bilan individuel — {escaped}</h1>" in page
+    assert "<script" not in page and "& Cie" not in page
+    read = Page()
+    read.feed(page)
+    assert "script" not in read.tags
+    assert f"Bilan individuel — {odd.name}" in read.text
+
+
+# --- the CSV formula guard, on every cell a person typed ---------------------------------
+
+# Written out, not read from the module: a character dropped there must fail here.
+GUARDED = ["=", "+", "-", "@", "\t", "\r"]
+NOTE_TYPED = {"structure": 3, "das": 6, "text": 7, "author": 8}
+SHEET_TYPED = {"name": 0, "structure": 1}
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+def _typed_cohort(tmp_path: Path, start: str) -> CohortView:
+    """A cohort where every cell a person types begins with ``start``."""
+    place = Structure(name=f"{start}Structure")
+    person = Participant(structure_id=place.id, name=f"{start}Nom Prénom")
+    session = Session(kind=SessionKind.INTRO, date=dt.date(2027, 1, 11))
+    note = Note(
+        text=f"{start}texte",
+        das=f"{start}das",
+        author=f"{start}autrice",
+        structure_id=place.id,
+        session_id=session.id,
+        lever=Lever.FINANCIAL,
+        created=NOW,
+    )
+    records = [Cohort(name="C"), place, person, session, note]
+    return CohortView.load(Workspace(tmp_path / "ws").create(records))
+
+
+def test_the_guard_covers_exactly_the_characters_tested_here() -> None:
+    assert sorted(FORMULA_STARTS) == sorted(GUARDED)
+
+
+@pytest.mark.parametrize("column", NOTE_TYPED, ids=str)
+@pytest.mark.parametrize("start", GUARDED, ids=repr)
+def test_a_note_cell_starting_like_a_formula_is_kept_from_running(
+    tmp_path: Path, start: str, column: str
+) -> None:
+    view = _typed_cohort(tmp_path, start)
+    header, row = _read_csv(export_notes(view, fmt="csv", lang="fr"))
+    assert len(row) == len(header) == 9
+    typed = {"structure": "Structure", "das": "das", "text": "texte", "author": "autrice"}
+    assert row[NOTE_TYPED[column]] == f"'{start}{typed[column]}"
+    # The JSON is for scripts: the text as typed.
+    (record,) = json.loads(export_notes(view, fmt="json", lang="fr"))
+    assert record[column] == f"{start}{typed[column]}"
+
+
+@pytest.mark.parametrize("column", SHEET_TYPED, ids=str)
+@pytest.mark.parametrize("start", GUARDED, ids=repr)
+def test_a_sign_in_sheet_cell_starting_like_a_formula_is_kept_from_running(
+    tmp_path: Path, start: str, column: str
+) -> None:
+    view = _typed_cohort(tmp_path, start)
+    session = view.sessions[0]
+    header, row, *spare = _read_csv(export_attendance(view, session, fmt="csv", lang="fr"))
+    assert header == ["Nom", "Structure", "Rôle", "Signature"] and spare == []
+    typed = {"name": "Nom Prénom", "structure": "Structure"}
+    assert row[SHEET_TYPED[column]] == f"'{start}{typed[column]}"
+    assert row[3] == ""  # the blank to sign stays blank
+
+
+def test_cells_that_do_not_start_like_a_formula_are_left_as_typed(tmp_path: Path) -> None:
+    view = _typed_cohort(tmp_path, " ")  # a space first: no formula
+    (_, row) = _read_csv(export_notes(view, fmt="csv", lang="fr"))
+    assert [row[i] for i in NOTE_TYPED.values()] == [" Structure", " das", " texte", " autrice"]
+    assert row[4] == "constat" and row[5] == "ressources financières"  # labels, not typed
+    (_, sheet) = _read_csv(export_attendance(view, view.sessions[0], fmt="csv", lang="fr"))
+    assert sheet[:2] == [" Nom Prénom", " Structure"]
