@@ -13,6 +13,7 @@ a fixed sleep would be either too slow or flaky.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import string
@@ -24,7 +25,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import arrow
+
+from facilitator.domain import Cohort
 from facilitator.i18n import catalogue, language
+from facilitator.programme import INTRO_TO_STATE_OF_PLAY
+from facilitator.workdays import is_working_day
 from tests.conftest import ROOT
 
 TIMEOUT = 15.0
@@ -43,6 +49,40 @@ def message_pattern(key: str, **values: object) -> str:
         if name:
             parts.append(re.escape(str(values[name])) if name in values else ".+?")
     return "".join(parts)
+
+
+def cohort_today(now: arrow.Arrow | None = None, timezone: str | None = None) -> dt.date:
+    """Today as the program reads it: where the cohort's sessions take place
+    (:meth:`Cohort.today`, Paris by default), not the machine's ``date.today()``, which
+    at 23:30 UTC is still yesterday when Paris is already tomorrow."""
+    cohort = Cohort(name="") if timezone is None else Cohort(name="", timezone=timezone)
+    return cohort.today(arrow.utcnow() if now is None else now)
+
+
+def a_programme_start(today: dt.date, *, weeks: int = 8, longest: str = "") -> dt.date:
+    """The first Monday at least ``weeks`` weeks after ``today`` on which a proposed
+    programme keeps its introduction, and its état des lieux six weeks later (both
+    working days), and whose état des lieux the Sessions area writes in no more
+    characters than ``longest`` (see :func:`short_enough`)."""
+    day = today + dt.timedelta(weeks=weeks)
+    day += dt.timedelta(days=-day.weekday() % 7)
+    while not (
+        is_working_day(day)
+        and is_working_day(day + INTRO_TO_STATE_OF_PLAY)
+        and short_enough(day + INTRO_TO_STATE_OF_PLAY, longest)
+    ):
+        day += dt.timedelta(weeks=1)
+    return day
+
+
+def short_enough(day: dt.date, longest: str) -> bool:
+    """Whether the Sessions area writes ``day`` in no more characters than ``longest``
+    (« lun 22 février »): a longer month could be cut at 80 columns."""
+    if not longest:
+        return True
+    from screens.dialogs.programme import short_day
+
+    return len(short_day(day)) <= len(longest)
 
 
 def program(data: Path, *args: str) -> list[str]:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import arrow
 import pytest
 
 from facilitator import __version__
-from facilitator.domain import Lever, Note, NoteKind, Structure
+from facilitator.domain import Lever, Note, NoteKind, SessionKind, Structure
+from facilitator.programme import propose_programme
 from facilitator.store import CohortStore
 from facilitator.workspace import Workspace
+from screens.dialogs.programme import short_day
 from tests.conftest import ROOT, run_cli
+from tests.e2e_helpers import a_programme_start, cohort_today
 
 
 def all_bytes(folder: Path) -> dict[Path, bytes]:
@@ -253,3 +258,49 @@ def test_nothing_is_written_outside_the_workspace(tmp_path: Path) -> None:
         assert done.returncode == 0, (args, done.stderr)
     assert list(scratch.iterdir()) == []
     assert not (tmp_path / "home").exists()
+
+
+# --- the day the end-to-end tests take as today (issue 13) -------------------------------
+
+
+@pytest.mark.parametrize(
+    "utc,timezone,day",
+    [
+        ("2026-12-31T23:30:00+00:00", None, "2027-01-01"),  # Paris is already tomorrow
+        ("2027-06-30T22:30:00+00:00", None, "2027-07-01"),  # summer time: UTC+2
+        ("2027-06-30T21:30:00+00:00", None, "2027-06-30"),
+        ("2027-01-01T02:00:00+00:00", "America/Martinique", "2026-12-31"),  # still yesterday
+        ("2026-12-31T23:30:00+00:00", "Europe/Atlantis", "2026-12-31"),  # unknown: UTC
+    ],
+)
+def test_the_tests_today_is_the_cohorts_not_the_machines(
+    utc: str, timezone: str | None, day: str
+) -> None:
+    assert cohort_today(arrow.get(utc), timezone) == dt.date.fromisoformat(day)
+
+
+def test_the_tests_today_follows_the_clock_the_program_reads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At 23:30 UTC on 31 December, the machine's date is still the 31st; Paris, where
+    the cohort's sessions are, is on 1 January, and so is the day the tests plan from."""
+    late = arrow.get("2026-12-31T23:30:00+00:00")
+    monkeypatch.setattr(arrow, "utcnow", lambda: late)
+    assert cohort_today() == dt.date(2027, 1, 1)
+
+
+def test_a_programme_start_keeps_its_sessions_where_the_end_to_end_test_expects_them() -> None:
+    """Whatever today is (holidays and long months included), the start chosen is a
+    Monday weeks ahead, and the programme proposed from it holds the introduction on it
+    and the état des lieux six weeks later, written as short as « lun 22 février »."""
+    group = [Structure(name="A"), Structure(name="B")]
+    today = dt.date(2026, 12, 2)
+    while today < dt.date(2028, 1, 1):
+        start = a_programme_start(today, longest="lun 22 février")
+        assert start.weekday() == 0 and start >= today + dt.timedelta(weeks=8)
+        proposed = {s.kind: s.date for s in propose_programme(start, group)}
+        assert proposed[SessionKind.INTRO] == start, today
+        state_of_play = proposed[SessionKind.STATE_OF_PLAY]
+        assert state_of_play == start + dt.timedelta(weeks=6), today
+        assert len(short_day(state_of_play)) <= len("lun 22 février"), today
+        today += dt.timedelta(days=3)

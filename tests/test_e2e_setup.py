@@ -19,8 +19,17 @@ from pathlib import Path
 import pytest
 
 from facilitator.i18n import t
+from facilitator.programme import INTRO_TO_STATE_OF_PLAY
+from screens.dialogs.programme import short_day
 from tests.conftest import run_cli
-from tests.e2e_helpers import Terminal, Tmux, program, tmux_server
+from tests.e2e_helpers import (
+    Terminal,
+    Tmux,
+    a_programme_start,
+    cohort_today,
+    program,
+    tmux_server,
+)
 
 pytestmark = [
     pytest.mark.e2e,
@@ -54,6 +63,11 @@ def fill(term: Terminal, *fields: str) -> None:
 
 
 def test_a_first_programme_from_an_empty_workspace(tmux: Tmux, tmp_path: Path) -> None:
+    # Weeks ahead of the cohort's today (Paris, not the machine's date): the cursor
+    # starts on the introduction, and the état des lieux is asked about before starting.
+    start = a_programme_start(cohort_today(), longest="lun 22 février")
+    state_of_play = start + INTRO_TO_STATE_OF_PLAY
+    first, day = start.isoformat(), short_day(state_of_play)
     data = tmp_path / "empty"
     term = tmux.terminal(program(data))
     term.wait_for(t("cohorts.title"), t("cohorts.key.new"))
@@ -65,8 +79,8 @@ def test_a_first_programme_from_an_empty_workspace(tmux: Tmux, tmp_path: Path) -
     fill(term, COHORT, "", "", "Drôme", "DLA 26", "", "Claire Petit", "8")
     for _ in range(5):
         term.press("Tab")
-    term.type("2027-01-11")
-    term.wait_for("2027-01-11", "Claire Petit")
+    term.type(first)
+    term.wait_for(first, "Claire Petit")
     term.press("Enter")
     term.wait_for(t("tui.area.dashboard"), COHORT)
 
@@ -96,7 +110,7 @@ def test_a_first_programme_from_an_empty_workspace(tmux: Tmux, tmp_path: Path) -
     term.press("3")
     term.wait_for(t("sessions.key.propose"))
     term.press("p")
-    term.wait_for("2027-01-11")
+    term.wait_for(first)
     term.press("Tab", "Tab", "Enter")  # the collective sessions' choice, opened
     term.wait_for(t("sessions.programme.collective.journee"))
     term.press("Down", "Enter")
@@ -105,12 +119,12 @@ def test_a_first_programme_from_an_empty_workspace(tmux: Tmux, tmp_path: Path) -
     )
     term.wait_for(lambda s: full_day in s and half_day not in s)  # chosen, the list closed
     term.press("C-s")
-    term.wait_for("Bilan · Vélo-École de Crest", "lun 22 février")
+    term.wait_for("Bilan · Vélo-École de Crest", day)
     term.press("Enter")
     # The list itself, not the preview closing over it (it shows the same rows).
     preview = t("sessions.programme.preview_title")
     term.wait_for(
-        lambda s: preview not in s and re.search(r"S1 · État des lieux\s+\S+ 22 février", s)
+        lambda s: preview not in s and re.search(rf"S1 · État des lieux\s+{re.escape(day)}", s)
     )
 
     # The état des lieux agenda: an item of our own after the welcome, lunch at 12:15.
@@ -138,7 +152,7 @@ def test_a_first_programme_from_an_empty_workspace(tmux: Tmux, tmp_path: Path) -
     term.wait_for(t("sessions.key.propose"))
     term.press("Enter")
     term.wait_for(t("session.key.start_pause"))
-    term.press("Space")  # the session is weeks ahead: the app asks first
+    term.press("Space")  # the session is weeks ahead of today: the app asks first
     term.wait_for(t("session.start_anyway"))
     term.press("y")
     term.wait_for(t("session.clock.left", minutes=20))
@@ -155,7 +169,7 @@ def test_a_first_programme_from_an_empty_workspace(tmux: Tmux, tmp_path: Path) -
     sessions = run_cli("list", "sessions", data=data)
     assert sessions.returncode == 0, sessions.stderr
     assert len(sessions.stdout.splitlines()) == 6
-    assert "2027-02-22" in sessions.stdout and "Radio Méga" in sessions.stdout
+    assert state_of_play.isoformat() in sessions.stdout and "Radio Méga" in sessions.stdout
     shown = run_cli("agenda", "show", "--session", "etat-des-lieux", data=data)
     assert shown.returncode == 0, shown.stderr
     rows = shown.stdout.splitlines()
