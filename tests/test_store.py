@@ -73,9 +73,13 @@ def journal_generations(store: CohortStore) -> list[int]:
     return [entry["g"] for entry in map(decode_line, lines) if entry is not None]
 
 
-def every_byte(folder: Path) -> dict[Path, bytes | None]:
-    """Every entry under ``folder``: a file's bytes, None for a folder."""
-    return {p: (p.read_bytes() if p.is_file() else None) for p in folder.rglob("*")}
+def every_byte(folder: Path) -> dict[Path, tuple[int, bytes | None]]:
+    """Every entry under ``folder``, hidden ones too: its permissions, and a file's bytes
+    (None for a folder)."""
+    return {
+        p: (stat.S_IMODE(p.lstat().st_mode), p.read_bytes() if p.is_file() else None)
+        for p in [folder, *folder.rglob("*")]
+    }
 
 
 class Crash(BaseException):
@@ -218,6 +222,7 @@ def test_a_restore_cut_short_before_it_emptied_the_journal_does_not_replay_what_
     kept, deleted = Note(text="gardée"), Note(text="supprimée après la sauvegarde")
     small_cohort.put(kept, deleted)
     backup = small_cohort.backup()
+    small_cohort.compact()  # the backup is of an older generation than the lines to come
     small_cohort.patch(Note, kept.id, {"text": "changée après la sauvegarde"})
     small_cohort.put(Note(text="écrite après la sauvegarde"))
     small_cohort.delete(Note, deleted.id)
@@ -297,6 +302,25 @@ def test_a_journal_cut_shorter_in_place_by_another_store_is_read_again_from_the_
         "ancienne 2",
         "nouvelle",
     ]
+
+
+def test_a_journal_replaced_by_another_file_is_read_again_from_the_snapshot(
+    small_cohort: CohortStore,
+) -> None:
+    """A sync tool or a hand copy that puts an older journal back (a new file, not the
+    one read before) leaves the cohort as a new reader sees it, not as a mix."""
+    small_cohort.put(Note(text="une"))
+    older = small_cohort.journal_path.read_bytes()
+    small_cohort.put(Note(text="deux"))
+    reader = CohortStore(small_cohort.path)
+    assert len(reader.records(Note)) == 2
+    inode = small_cohort.journal_path.stat().st_ino
+    copy = small_cohort.journal_path.with_name("journal.copy")
+    copy.write_bytes(older)
+    os.replace(copy, small_cohort.journal_path)
+    assert small_cohort.journal_path.stat().st_ino != inode
+    assert reader.refresh() is True
+    assert [n.text for n in reader.records(Note)] == ["une"] == note_texts(small_cohort.path)
 
 
 def test_a_setgid_group_workspace_shares_with_the_group(tmp_path: Path) -> None:
@@ -557,6 +581,10 @@ def test_a_first_write_the_disk_refuses_part_way_leaves_no_journal(
 def test_read_only_store_refuses_writes_and_changes_no_byte(small_cohort: CohortStore) -> None:
     small_cohort.put(Note(text="là"))
     backup = small_cohort.backup()
+    # What a writer's housekeeping would tidy: an orphan temporary file, a loose mode.
+    orphan = small_cohort.path.with_name(f".{small_cohort.path.name}.999.abcd.tmp")
+    orphan.write_bytes(b"{}")
+    os.chmod(small_cohort.journal_path, 0o640)
     before = every_byte(small_cohort.path.parent)
     store = CohortStore(small_cohort.path, read_only=True)
     assert len(store.records(Note)) == 1
