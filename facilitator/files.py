@@ -152,6 +152,7 @@ def ensure_root(path: Path, modes: Modes = PRIVATE) -> None:
             continue
         if folder == path:
             os.chmod(folder, modes.dir)
+        fsync_dir(folder.parent)  # the new folder's name lasts a power cut too
     if not path.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
 
@@ -175,6 +176,7 @@ def ensure_dir(path: Path, modes: Modes = PRIVATE) -> None:
         tighten(path, modes.dir)
         return
     os.chmod(path, modes.dir)
+    fsync_dir(path.parent)  # else a power cut can take the folder, and what is saved in it
 
 
 def tighten(path: Path, mode: int) -> None:
