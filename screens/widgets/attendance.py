@@ -439,6 +439,9 @@ class AttendanceScreen(ListDialog):
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        if self.check_action("cycle", ()) is None:  # read-only: Enter is past the key's guard
+            self.notify(t("store.error.read_only"), severity="warning")
+            return
         self.action_cycle()
 
     def action_mark(self, presence: str) -> None:

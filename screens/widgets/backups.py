@@ -67,6 +67,10 @@ class BackupsScreen(WriteGuard, ModalScreen[bool]):
 
     @on(OptionList.OptionSelected, "#backups")
     def action_restore(self) -> None:
+        if self.check_action("restore", ()) is None:
+            # Read-only: Enter on the list comes here as a selection, past the key's guard.
+            self.notify(t("store.error.read_only"), severity="warning")
+            return
         listing = self.query_one("#backups", OptionList)
         if listing.highlighted is None or not self.found:
             return
