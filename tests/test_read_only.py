@@ -14,6 +14,7 @@ reason (a wrong id, a bad argument).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import inspect
 import os
@@ -632,4 +633,339 @@ def test_the_real_program_refuses_with_read_only(name: str, world: World) -> Non
     before = snapshot(world.root)
     done = run_cli("--read-only", *CLI_WRITES[name](world), data=world.root)
     assert_cli_refused(done.returncode, done.stderr)
+    assert changed(before, snapshot(world.root)) == []
+
+
+# --- the screens --------------------------------------------------------------------------
+#
+# Every key of every screen is listed below as one that writes (W) or one that does not
+# (R); a key added tomorrow fails the completeness test until it is listed. Each write
+# key is then pressed in a read-only app, where it must be disabled (dimmed, and it does
+# nothing) or refused with the read-only sentence: never a form, a question or a dialog
+# that the store would refuse only once filled in. These lists do not come from the
+# screens' own WRITE_ACTIONS, so a write action missing there is seen here.
+
+W, R = "write", "read"
+ALL_AGENDA_KEYS = "a d delete K J ctrl+up ctrl+down plus equals_sign minus m f r t T s h u"
+SCREEN_KEYS: dict[str, dict[str, str]] = {
+    "FacilitatorApp": dict.fromkeys("ctrl+q f1 question_mark 1 2 3 4 f2".split(), R),
+    "CohortListScreen": {"enter": R, "n": W, "s": W, "r": W, "a": W, "b": R},
+    "BackupsScreen": {"escape": R, "enter": W},
+    "DashboardScreen": {"s": W},
+    "BoardScreen": {
+        **dict.fromkeys("a p e enter d delete o".split(), W),
+        **dict.fromkeys("s tab shift+tab".split(), R),
+    },
+    "BoardMatrix": {"enter": W},  # edits the structure
+    "ParticipantList": {"enter": W},  # edits the person
+    "SessionsScreen": {"enter": R, "g": R, **dict.fromkeys("p a e d delete".split(), W)},
+    "AgendaEditorScreen": {"escape": R, **dict.fromkeys(ALL_AGENDA_KEYS.split(), W)},
+    "SessionScreen": {
+        **dict.fromkeys("space n c p plus equals_sign s r e d delete u z".split(), W),
+        **dict.fromkeys("escape f b a m t v g".split(), R),
+    },
+    "CaptureLine": {"escape": R, "tab": R},  # the line itself is disabled: tested below
+    "AttendanceScreen": {"escape": R, **dict.fromkeys("space p e x backspace delete t".split(), W)},
+    "IntersessionScreen": {"escape": R, "n": W, "plus": W, "space": W},
+    "BilanScreen": {"r": W, "s": R, "m": R},
+    "ThreadScreen": {"r": W, "s": R, "m": R},
+}
+# Screens and widgets that show and never write, whatever their keys.
+VIEWS = {
+    "BilanTable",
+    "DashboardScroll",
+    "HelpScreen",
+    "ProjectorApp",
+    "ProjectorScreen",
+    "ReadingScreen",
+    "ReadingScroll",
+    "SynthesisScreen",
+}
+# Opened only by a write key: the tests below check that none opens in read-only.
+DIALOGS = {"ConfirmScreen", "FormScreen", "ProgrammePreviewScreen", "ReplanScreen"}
+
+
+def bound_keys() -> dict[str, set[str]]:
+    """Every class of the app's screens and widgets that declares keys, with them."""
+    import importlib
+    import pkgutil
+
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
+    import screens
+
+    found: dict[str, set[str]] = {}
+    for module_info in pkgutil.walk_packages(screens.__path__, "screens."):
+        module = importlib.import_module(module_info.name)
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != module.__name__ or not issubclass(cls, DOMNode):
+                continue
+            declared = cls.__dict__.get("BINDINGS") or []
+            if declared or cls.__dict__.get("WRITE_ACTIONS"):
+                keys = found.setdefault(name, set())
+                for binding in declared:
+                    assert isinstance(binding, Binding), (name, binding)
+                    keys.update(k.strip() for k in binding.key.split(","))
+    return found
+
+
+def test_every_key_of_every_screen_is_listed() -> None:
+    found = bound_keys()
+    assert found.keys() == SCREEN_KEYS.keys() | VIEWS | DIALOGS
+    for name, keys in SCREEN_KEYS.items():
+        assert found[name] == keys.keys(), name
+
+
+async def settle(app: Any, pilot: Any) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def said(app: Any) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+@contextlib.asynccontextmanager
+async def read_only_app(world: World) -> Any:
+    from tests.conftest import make_app
+
+    app = make_app(world.workspace(read_only=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert t("tui.read_only") in app.sub_title  # the header says so throughout
+        yield app, pilot
+
+
+async def press_refused(app: Any, pilot: Any, key: str, where: str, *, bound: bool) -> None:
+    """One write key, in read-only, opens nothing over this screen. A key of the screen's
+    own is disabled (dimmed in the footer, it does nothing); Enter on a list, which comes
+    as a selection past the keys' guard, is refused with the read-only sentence."""
+    stack = list(app.screen_stack)
+    heard = len(said(app))
+    active = app.screen.active_bindings.get(key)
+    await pilot.press(key)
+    await settle(app, pilot)
+    assert list(app.screen_stack) == stack, f"{where}: {key} opened {app.screen!r} in read-only"
+    if bound:
+        assert active is not None and not active.enabled, f"{where}: {key} is not disabled"
+    else:
+        assert t("store.error.read_only") in said(app)[heard:], f"{where}: {key} is not refused"
+
+
+async def open_board(app: Any, pilot: Any, w: World) -> None:
+    await pilot.press("2")
+
+
+async def open_board_people(app: Any, pilot: Any, w: World) -> None:
+    await pilot.press("2")
+    await settle(app, pilot)
+    people = app.screen.people
+    people.focus()
+    people.highlighted = 0
+    await pilot.pause()
+    assert app.screen._participant_in_focus() is not None
+
+
+async def open_cohorts(app: Any, pilot: Any, w: World) -> None:
+    await pilot.press("f2")
+
+
+async def open_backups(app: Any, pilot: Any, w: World) -> None:
+    await pilot.press("f2")
+    await settle(app, pilot)
+    await pilot.press("b")  # listing the backups reads: only bringing one back writes
+
+
+async def open_sessions(app: Any, pilot: Any, w: World) -> None:
+    await pilot.press("3")
+
+
+async def open_agenda(app: Any, pilot: Any, w: World) -> None:
+    await pilot.press("3")
+    await settle(app, pilot)
+    app.open_agenda(w.ids["evolution"])
+
+
+async def open_session(app: Any, pilot: Any, w: World) -> None:
+    await pilot.press("3")
+    await settle(app, pilot)
+    app.open_session(w.ids["state_of_play"])
+
+
+async def open_attendance(app: Any, pilot: Any, w: World) -> None:
+    await open_session(app, pilot, w)
+    await settle(app, pilot)
+    await pilot.press("a")
+
+
+async def open_tasks(app: Any, pilot: Any, w: World) -> None:
+    await open_session(app, pilot, w)
+    await settle(app, pilot)
+    await pilot.press("t")
+
+
+async def open_bilan(app: Any, pilot: Any, w: World) -> None:
+    await pilot.press("4")
+
+
+async def open_thread(app: Any, pilot: Any, w: World) -> None:
+    await pilot.press("4")
+    await settle(app, pilot)
+    await pilot.press("enter")
+
+
+def write_keys(*names: str) -> list[str]:
+    return [k for name in names for k, kind in SCREEN_KEYS[name].items() if kind == W]
+
+
+# Where each screen is, and the write keys pressed there; ``LIST_ENTER`` are the
+# screens whose list writes on Enter (a selection, which their own keys do not see).
+LIST_ENTER = {"BackupsScreen", "AttendanceScreen"}
+SCREEN_CASES: dict[str, tuple[Callable[..., Any], str, list[str]]] = {
+    "cohort list": (open_cohorts, "CohortListScreen", write_keys("CohortListScreen")),
+    "backups": (open_backups, "BackupsScreen", write_keys("BackupsScreen")),
+    "dashboard": (lambda app, pilot, w: pilot.pause(), "DashboardScreen", ["s"]),
+    "board, a structure": (open_board, "BoardScreen", write_keys("BoardScreen")),
+    "board, a person": (open_board_people, "BoardScreen", ["e", "enter", "d", "delete", "o"]),
+    "sessions": (open_sessions, "SessionsScreen", write_keys("SessionsScreen")),
+    "agenda editor": (open_agenda, "AgendaEditorScreen", write_keys("AgendaEditorScreen")),
+    "live session": (open_session, "SessionScreen", write_keys("SessionScreen")),
+    "attendance": (open_attendance, "AttendanceScreen", write_keys("AttendanceScreen")),
+    "intersession": (open_tasks, "IntersessionScreen", write_keys("IntersessionScreen")),
+    "bilan": (open_bilan, "BilanScreen", write_keys("BilanScreen")),
+    "thread": (open_thread, "ThreadScreen", write_keys("ThreadScreen")),
+}
+
+
+def test_every_screen_that_writes_has_a_case() -> None:
+    screens_with_writes = {
+        name for name, keys in SCREEN_KEYS.items() if W in keys.values() and "Screen" in name
+    }
+    assert {case[1] for case in SCREEN_CASES.values()} == screens_with_writes
+
+
+@pytest.mark.parametrize("case", sorted(SCREEN_CASES))
+async def test_every_write_key_of_each_screen_is_disabled_or_refused(
+    case: str, world: World
+) -> None:
+    opener, screen_name, keys = SCREEN_CASES[case]
+    before = snapshot(world.root)
+    async with read_only_app(world) as (app, pilot):
+        await opener(app, pilot, world)
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == screen_name
+        for key in keys:
+            if not (key == "enter" and screen_name in LIST_ENTER):  # the list's, below
+                await press_refused(app, pilot, key, case, bound=True)
+        if screen_name in LIST_ENTER:
+            await press_refused(app, pilot, "enter", case, bound=False)
+    assert changed(before, snapshot(world.root)) == []
+
+
+# --- the UI's own guards ------------------------------------------------------------------
+#
+# The store refuses every write in read-only mode, so a screen without its own guard
+# still writes nothing: it opens a form or a question that fails once answered, or
+# loses what was typed. These tests see the screen's guard itself: each would pass with
+# the store's guard alone only if no dialog opened and nothing was lost.
+
+
+async def test_forget_on_the_board_asks_nothing_in_read_only(world: World) -> None:
+    """« o » on a person is disabled: no question whose « yes » would then fail; here the
+    app even holds a writable store, so only the board's guard stands in the way."""
+    from screens.widgets.confirm import ConfirmScreen
+
+    before = snapshot(world.root)
+    async with read_only_app(world) as (app, pilot):
+        await open_board_people(app, pilot, world)
+        app.store = CohortStore(app.store.path)  # writable: the store would not refuse
+        assert not app.screen.active_bindings["o"].enabled
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        await pilot.press("o")  # « oui », had a question opened
+        await settle(app, pilot)
+    assert changed(before, snapshot(world.root)) == []
+
+
+async def test_replan_proposes_nothing_in_read_only(world: World) -> None:
+    """« r » on the live screen, clock running, is disabled: no re-plan is proposed that
+    the save would then refuse."""
+    from screens.widgets.replan import ReplanScreen
+
+    before = snapshot(world.root)
+    async with read_only_app(world) as (app, pilot):
+        await open_session(app, pilot, world)
+        await settle(app, pilot)
+        assert not app.screen.active_bindings["r"].enabled
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ReplanScreen)
+        await pilot.press("enter")  # « appliquer », had it opened
+        await settle(app, pilot)
+    assert changed(before, snapshot(world.root)) == []
+
+
+async def test_the_capture_line_takes_no_typing_in_read_only(world: World) -> None:
+    """The line is disabled: neither « c » nor a click puts the cursor in it, so nothing
+    is typed that the save would refuse and throw away."""
+    from textual.widgets import Input
+
+    from screens.widgets.capture_line import CaptureLine
+
+    before = snapshot(world.root)
+    async with read_only_app(world) as (app, pilot):
+        await open_session(app, pilot, world)
+        await settle(app, pilot)
+        line = app.screen.query_one(CaptureLine).input
+        assert line.disabled
+        await pilot.press("c")
+        await pilot.click(Input)
+        await settle(app, pilot)
+        assert app.focused is not line
+        await pilot.press(*"constat", "enter")
+        await settle(app, pilot)
+        assert line.value == ""
+        assert t("session.note.saved") not in said(app)
+    assert changed(before, snapshot(world.root)) == []
+
+
+async def test_restoring_a_backup_from_the_cohort_list_is_refused_in_read_only(
+    world: World,
+) -> None:
+    """« b » lists the backups (a read); Enter on one says read-only at once, without the
+    question. The screen holds a writable store here: only its own guard refuses."""
+    from screens.widgets.backups import BackupsScreen
+    from screens.widgets.confirm import ConfirmScreen
+
+    before = snapshot(world.root)
+    async with read_only_app(world) as (app, pilot):
+        await open_backups(app, pilot, world)
+        await settle(app, pilot)
+        assert isinstance(app.screen, BackupsScreen)
+        assert app.screen.found  # the listing is there to read
+        app.screen.store = CohortStore(app.screen.store.path)  # would not refuse
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert said(app)[-1] == t("store.error.read_only")
+        await pilot.press("o")  # « oui », had the question opened
+        await settle(app, pilot)
+    assert changed(before, snapshot(world.root)) == []
+
+
+async def test_enter_on_the_sign_in_sheet_marks_no_one_in_read_only(world: World) -> None:
+    """Enter on a person comes as a selection, past the keys' guard: refused at once, and
+    no mark is shown waiting for a save that will never come."""
+    before = snapshot(world.root)
+    async with read_only_app(world) as (app, pilot):
+        await open_attendance(app, pilot, world)
+        await settle(app, pilot)
+        sheet = app.screen
+        assert sheet.selected_id is not None
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert said(app)[-1] == t("store.error.read_only")
+        assert sheet.pending == {}
     assert changed(before, snapshot(world.root)) == []
