@@ -6,11 +6,15 @@ the entries it has at the cut). Each test cuts the power before each step of one
 operation in turn, then opens the cohort as the app would after the power came
 back and checks it: it opens, every acknowledged write is there, nothing else is
 (the write in flight may or may not be), and it takes a new write.
+
+``bench/durability-mutants`` takes each fsync (and the atomic replace) out in turn:
+one of these tests must fail each time.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -249,3 +253,34 @@ def test_a_power_cut_during_forget_never_leaves_a_person_half_erased(
         notes_on(after)
 
     cut_at_every_step(monkeypatch, make, run, check, tmp_path, model=model)
+
+
+# --- the simulated disk itself -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_the_simulated_disk_keeps_only_what_was_fsynced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model: Model
+) -> None:
+    """If the seam stopped seeing the store's calls, every test above would pass for
+    nothing: the disk must forget a write that was never fsynced."""
+    from facilitator import files
+
+    root = tmp_path / "disque"
+    root.mkdir()
+    disk = Disk(root, model=model)
+    with disk.installed(monkeypatch):
+        files.write_atomic(root / "gardé", "gardé".encode())
+        fd = files.os.open(root / "perdu", os.O_WRONLY | os.O_CREAT, 0o600)
+        files.os.write(fd, b"jamais synchronise")
+        files.os.close(fd)
+        fd = files.os.open(root / "gardé", os.O_WRONLY | os.O_APPEND)
+        files.os.write(fd, b", et la suite perdue")
+        files.os.close(fd)
+    assert disk.steps >= 7
+    after = disk.power_off()
+    assert (after / "gardé").read_bytes() == "gardé".encode()
+    if model == "posix":
+        assert not (after / "perdu").exists()
+    else:
+        assert (after / "perdu").read_bytes() == b""
