@@ -760,6 +760,10 @@ class CohortStore:
                 handle.seek(self._journal_pos)
                 tail = handle.read()
         except FileNotFoundError:
+            if self._journal_pos:
+                # The journal we read was removed (by hand, a sync tool): what it
+                # held is no longer on the disk, so it is not in the cohort either.
+                self._load_snapshot(_stat_key(self.path) or (0, 0, 0))
             self._journal_key, self._journal_pos, self._journal_lines = None, 0, 0
             self._journal_needs_trim = False
             return

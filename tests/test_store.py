@@ -323,6 +323,22 @@ def test_a_journal_replaced_by_another_file_is_read_again_from_the_snapshot(
     assert [n.text for n in reader.records(Note)] == ["une"] == note_texts(small_cohort.path)
 
 
+def test_a_journal_removed_under_a_reader_takes_its_writes_away_from_that_reader_too(
+    small_cohort: CohortStore,
+) -> None:
+    """Removed by hand or by a sync tool, then a new one started: the reader shows what
+    the disk holds, not the removed lines under the new one's."""
+    small_cohort.put(Note(text="une"))
+    reader = CohortStore(small_cohort.path)
+    assert [n.text for n in reader.records(Note)] == ["une"]
+    small_cohort.journal_path.unlink()
+    assert reader.refresh() is True
+    assert reader.records(Note) == []
+    CohortStore(small_cohort.path).put(Note(text="deux"))
+    reader.refresh()
+    assert [n.text for n in reader.records(Note)] == ["deux"] == note_texts(small_cohort.path)
+
+
 def test_a_setgid_group_workspace_shares_with_the_group(tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()
