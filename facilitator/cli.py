@@ -336,7 +336,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from facilitator.demo import build_demo
 
     workspace = _workspace(args)
-    records = build_demo(dt.date.today())
+    # Dated from today where the demo cohort meets (Paris), not the machine's zone.
+    records = build_demo(Cohort(name="démo").today(arrow.utcnow()))
     name = next(r for r in records if isinstance(r, Cohort)).name
     existing = [e for e in workspace.entries() if e.cohort is not None and e.name == name]
     store = workspace.open(existing[0].path) if existing else workspace.create(records)
