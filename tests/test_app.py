@@ -189,46 +189,6 @@ async def test_read_only_says_so_in_the_header(demo_workspace: Workspace) -> Non
         assert app.presence is None
 
 
-async def test_read_only_disables_every_write_key_and_changes_no_byte(
-    demo_workspace: Workspace,
-) -> None:
-    """In read-only mode the write keys are shown disabled and pressing them writes nothing."""
-    from facilitator.domain import Session, SessionKind
-
-    before = {
-        p: p.read_bytes()
-        for p in demo_workspace.root.rglob("*")
-        if p.is_file() and p.suffix != ".lock"
-    }
-    read_only = Workspace(demo_workspace.root, read_only=True)
-    app = make_app(read_only)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2", "a", "p", "e", "d")  # board: add, add, edit, delete
-        await settle(app, pilot)
-        assert isinstance(app.screen, BoardScreen)
-        disabled = {b.binding.action for b in app.screen.active_bindings.values() if not b.enabled}
-        assert {"add_structure", "add_participant", "edit", "delete"} <= disabled
-        session = (
-            next(s for s in app.view.sessions if s.kind == SessionKind.STATE_OF_PLAY)
-            if app.view
-            else None
-        )
-        assert isinstance(session, Session)
-        app.open_session(session.id)
-        await settle(app, pilot)
-        await pilot.press("space", "n", "plus", "r", "c", "a", "p", "t", "n")
-        await settle(app, pilot)
-        await pilot.press("escape", "escape", "f2", "n", "r", "a")
-        await settle(app, pilot)
-    after = {
-        p: p.read_bytes()
-        for p in demo_workspace.root.rglob("*")
-        if p.is_file() and p.suffix != ".lock"
-    }
-    assert after == before
-
-
 async def test_restore_a_backup_from_the_cohort_list(
     small_cohort: CohortStore, workspace: Workspace
 ) -> None:

@@ -644,6 +644,7 @@ def test_the_real_program_refuses_with_read_only(name: str, world: World) -> Non
 # nothing) or refused with the read-only sentence: never a form, a question or a dialog
 # that the store would refuse only once filled in. These lists do not come from the
 # screens' own WRITE_ACTIONS, so a write action missing there is seen here.
+# (This replaces test_app.py's « every write key » test, which pressed four board keys.)
 
 W, R = "write", "read"
 ALL_AGENDA_KEYS = "a d delete K J ctrl+up ctrl+down plus equals_sign minus m f r t T s h u"
