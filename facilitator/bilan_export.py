@@ -168,10 +168,6 @@ def _when(session: Session | None, today: dt.date, lang: str, *, relative: bool)
     return when
 
 
-def _held(session: Session, today: dt.date) -> bool:
-    return session.date is not None and session.date <= today
-
-
 def _note_item(
     note: Note, view: CohortView, lang: str, *, lever: bool = True, das: bool = True
 ) -> Item:
@@ -211,7 +207,7 @@ def _presence_cells(row: SessionAttendance, today: dt.date, lang: str) -> tuple[
     """Who came, and whether the governance was among them (the guidance asks for it)."""
     marked = row.present or row.excused or row.absent
     if not marked:
-        key = "review.presence.unmarked" if _held(row.session, today) else "review.presence.to_come"
+        key = "review.presence.unmarked" if row.session.held(today) else "review.presence.to_come"
         return cell(t(key, lang), tone=Tone.MUTED), cell("—", tone=Tone.MUTED)
     lines = [
         t(f"review.presence.{name}", lang, names=", ".join(p.name for p in people))
@@ -291,7 +287,7 @@ def _task_status(task: PreparatoryTask, today: dt.date, lang: str) -> Cell:
     status = t(f"domain.taskstatus.{task.status.value}", lang)
     if task.status == TaskStatus.DONE:
         return cell(status, tone=Tone.GOOD)
-    if task.due is not None and task.due < today:
+    if task.late(today):
         return cell(t("review.task.late", lang, status=status), tone=Tone.WARN)
     return cell(status)
 
@@ -447,7 +443,7 @@ def _programme(view: CohortView, today: dt.date, lang: str, *, relative: bool) -
             text = _short_date(session.date, lang, "review.date_weekday")
             if session.start_time:
                 text = t("review.at_time_short", lang, day=text, time=f"{session.start_time:%H:%M}")
-            day = cell(text, tone=Tone.MUTED if session.date < today else Tone.PLAIN)
+            day = cell(text, tone=Tone.MUTED if session.held(today) else Tone.PLAIN)
         # The place under the session's name: a fourth column would squeeze all three.
         row = [cell(_session_name(session, view, lang), meta=session.place or "—"), day]
         if relative:
@@ -493,7 +489,7 @@ def _attendance(view: CohortView, threads: Sequence[Thread], today: dt.date, lan
     """Per collective session held: how many came, and whose governance was missing."""
     rows = []
     for session in view.collective_sessions():
-        if not _held(session, today):
+        if not session.held(today):
             continue
         lived = [
             (th.structure.name, row)

@@ -353,6 +353,11 @@ class Session(Record):
     template: str = ""  # the agenda template it was laid out from
     agenda: list[AgendaItem] = field(default_factory=list)
 
+    def held(self, today: dt.date) -> bool:
+        """Behind us: its day is over. On its own day a session is still to hold, in
+        every screen and document alike (``today`` is the cohort's: ``Cohort.today``)."""
+        return self.date is not None and self.date < today
+
     @classmethod
     def _decode(cls, doc: dict[str, Any]) -> dict[str, Any]:
         out = dict(doc)
@@ -423,6 +428,10 @@ class PreparatoryTask(Record):
     before: SessionKind
     due: dt.date | None = None
     status: TaskStatus = TaskStatus.TODO
+
+    def late(self, today: dt.date) -> bool:
+        """Not done and its due day is over: a task due today is not late yet."""
+        return self.status != TaskStatus.DONE and self.due is not None and self.due < today
 
     @classmethod
     def _decode(cls, doc: dict[str, Any]) -> dict[str, Any]:

@@ -245,7 +245,7 @@ class BilanScreen(AreaScreen):
             None,
         )
         self._draw()
-        held = sum(1 for th in threads if th.bilan and th.bilan.date and th.bilan.date < today)
+        held = sum(1 for th in threads if th.bilan and th.bilan.held(today))
         planned = sum(1 for th in threads if th.bilan is not None)
         filled = sum(1 for th in threads if review_state(th).startswith(DONE))
         themes = shared_themes(view.notes)

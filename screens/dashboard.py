@@ -69,11 +69,6 @@ PARTICIPANT_TIME = "participant-time"
 # --- where the programme stands ---------------------------------------------------------
 
 
-def _held(session: Session, today: dt.date) -> bool:
-    """A session is behind us once its day is over: on the day itself it is still to hold."""
-    return session.date is not None and session.date < today
-
-
 def _by_date(session: Session) -> tuple[dt.date, dt.time, str]:
     """Day, then start time (two bilans on one day), then id: the same order on every redraw."""
     return (session.date or dt.date.max, session.start_time or dt.time.max, session.id)
@@ -121,13 +116,13 @@ def programme_timeline(
         if not own:
             steps.append((Milestone(kind, Stage.LATER), False))
         for session in own:
-            done = _held(session, today)
+            done = session.held(today)
             steps.append((Milestone(kind, Stage.LATER, (session,), session, int(done)), done))
     bilans = tuple(sorted(by_kind[SessionKind.BILAN], key=_by_date))
-    held = sum(_held(b, today) for b in bilans)
+    held = sum(b.held(today) for b in bilans)
     unplanned = len(set(structure_ids) - {b.structure_id for b in bilans})
     done = bool(bilans) and held == len(bilans) and unplanned == 0
-    focus = next((b for b in bilans if not _held(b, today)), bilans[-1] if done else None)
+    focus = next((b for b in bilans if not b.held(today)), bilans[-1] if done else None)
     steps.append((Milestone(SessionKind.BILAN, Stage.LATER, bilans, focus, held, unplanned), done))
 
     timeline: list[Milestone] = []
@@ -183,10 +178,10 @@ def tasks_due(
     for task in tasks:
         if task.status == TaskStatus.DONE:
             done += 1
+        elif task.late(today):
+            late.append(task)
         elif task.due is None or task.due > today + horizon:
             later += 1
-        elif task.due < today:
-            late.append(task)
         else:
             soon.append(task)
     return TaskDigest(tuple(sorted(late, key=order)), tuple(sorted(soon, key=order)), later, done)
@@ -360,7 +355,7 @@ def _bilans_entry(
             )
         )
         focus = milestone.focus
-        upcoming = focus.date if focus is not None and not _held(focus, today) else None
+        upcoming = focus.date if focus is not None and not focus.held(today) else None
         if upcoming is not None and milestone.stage is Stage.NEXT:
             relative = t(
                 "dashboard.bilans.next", lang, relative=humanize_day(upcoming, today, lang)
@@ -376,7 +371,7 @@ def _bilans_entry(
         parts.append(plural("dashboard.bilans.unplanned", milestone.unplanned, lang))
 
     def stage(bilan: Session) -> Stage:
-        if _held(bilan, today):
+        if bilan.held(today):
             return Stage.DONE
         return (
             Stage.NEXT

@@ -366,7 +366,7 @@ class SessionsScreen(AreaScreen):
             (s.id for s in view.sessions if s.date is not None and s.date >= today), None
         )
         for session in view.sessions:
-            held = session.date is not None and session.date < today
+            held = session.held(today)
             mark = "✓" if held else "▶" if session.id == upcoming else "○"
             plan = session_plan(session, view.structures)
             table.add_row(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import arrow
@@ -28,6 +29,7 @@ from facilitator.domain import (
     Session,
     SessionKind,
     Structure,
+    TaskStatus,
     parse_date,
     parse_time,
     require_duration,
@@ -131,3 +133,30 @@ def test_bad_time_empty_name_negative_duration() -> None:
 def test_governance_roles() -> None:
     assert Role.PRESIDENT.is_governance and Role.BOARD_MEMBER.is_governance
     assert not Role.DIRECTOR.is_governance and not Role.OTHER.is_governance
+
+
+# --- one definition per domain fact, on its record ----------------------------------------
+
+
+def test_a_session_is_held_once_its_day_is_over_not_on_the_day_itself() -> None:
+    day = dt.date(2027, 2, 22)
+    session = Session(kind=SessionKind.STATE_OF_PLAY, date=day)
+    assert not session.held(day - dt.timedelta(days=1))
+    assert not session.held(day)
+    assert session.held(day + dt.timedelta(days=1))
+    assert not Session(kind=SessionKind.STATE_OF_PLAY).held(day)  # not dated: not held
+
+
+def test_a_task_due_today_is_not_late_the_day_after_it_is_unless_done() -> None:
+    due = dt.date(2027, 2, 15)
+    task = PreparatoryTask(
+        structure_id="s", title="Remplir la fiche DAS", before=SessionKind.STATE_OF_PLAY, due=due
+    )
+    assert not task.late(due - dt.timedelta(days=1))
+    assert not task.late(due)
+    assert task.late(due + dt.timedelta(days=1))
+    for status in TaskStatus:
+        done = dataclasses.replace(task, status=status)
+        assert done.late(due + dt.timedelta(days=1)) == (status != TaskStatus.DONE)
+    undated = dataclasses.replace(task, due=None)
+    assert not undated.late(dt.date(2099, 1, 1))

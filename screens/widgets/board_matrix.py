@@ -131,11 +131,7 @@ def _stage_cell(
             s for s in view.sessions if s.kind == kind and s.structure_id in (None, structure.id)
         ]
     # A session of today counts as held once someone marked attendance at it.
-    held = [
-        s
-        for s in sessions
-        if s.date is not None and (s.date < today or (s.date == today and s.id in present_at))
-    ]
+    held = [s for s in sessions if s.held(today) or (s.date == today and s.id in present_at)]
     if not held:
         dates = [s.date for s in sessions if s.date is not None]
         return StageCell(held=False, date=min(dates, default=None))
@@ -163,10 +159,7 @@ def board_rows(view: CohortView, today: dt.date) -> list[BoardRow]:
         members = view.participants_of(structure.id)
         tasks = [task for task in view.tasks if task.structure_id == structure.id]
         done = sum(task.status == TaskStatus.DONE for task in tasks)
-        late = sum(
-            task.status != TaskStatus.DONE and task.due is not None and task.due < today
-            for task in tasks
-        )
+        late = sum(task.late(today) for task in tasks)
         rows.append(
             BoardRow(
                 structure=structure,

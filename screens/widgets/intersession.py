@@ -169,7 +169,7 @@ def tasks_by_structure(
 
 def task_prompt(task: PreparatoryTask, today: dt.date) -> Table:
     """State, due date and title in columns; a long title wraps in its own column."""
-    late = task.status != TaskStatus.DONE and task.due is not None and task.due < today
+    late = task.late(today)
     # Fixed widths for the state and the date, so every task's title starts in one column.
     state_width = max(len(label(status)) for status in TaskStatus) + 2
     date_width = len(dt.date(2026, 12, 31).strftime(t("intersession.date_format"))) + 2

@@ -134,7 +134,7 @@ def task_rows(tasks: Sequence[PreparatoryTask], today: dt.date, palette: Palette
     """Each task's mark and title, then its status, the session it prepares, its due date."""
     grid = _grid(1)
     for task in sorted(tasks, key=lambda task: (task.due or dt.date.max, task.title)):
-        late = task.status != TaskStatus.DONE and task.due is not None and task.due < today
+        late = task.late(today)
         if late:
             mark = Text(LATE_MARK, style=palette.bad)
         elif task.status == TaskStatus.DONE:

@@ -122,11 +122,6 @@ def session_title(session: Session, today: dt.date) -> Content:
     return Content.assemble((name, "bold"), t("bilan.thread.separator"), when)
 
 
-def held(session: Session, today: dt.date) -> bool:
-    """Behind us once its day is over (the dashboard's rule)."""
-    return session.date is not None and session.date < today
-
-
 def presence_line(attendance: SessionAttendance) -> str:
     """Who came, in words, the gouvernance first since the guidance asks for it:
     « ◆ gouvernance représentée · présent·es : … · excusé·es : … »."""
@@ -354,7 +349,7 @@ class ThreadView(VerticalGroup):
         yield Static(t("bilan.thread.sessions"), classes="thread--heading")
         for attendance in thread.sessions:
             session = attendance.session
-            done = held(session, self.today)
+            done = session.held(self.today)
             text = session_title(session, self.today)
             if done and attendance.notes:
                 text = Content.assemble(
