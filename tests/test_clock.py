@@ -99,7 +99,20 @@ def test_without_a_planned_start_the_plan_begins_with_the_actual_start() -> None
     state = clock_state(MORNING, [ev("start", at("09:07"))], at("09:17"))
     assert state.planned_end == at("10:07") and state.projected_end == at("10:07")
     assert state.behind == 0
-    assert clock_state(MORNING, [], at("09:00")).planned_end is None
+    before = clock_state(MORNING, [], at("09:00"))
+    assert before.planned_end is None and before.behind == 0
+
+
+def test_the_planned_end_is_laid_from_the_minute_of_the_planned_start() -> None:
+    state = clock_state(MORNING, [], at("08:50"), planned_start=at("09:00", 40))
+    assert state.planned_end == at("10:00")
+    empty = clock_state([], [], at("08:50"), planned_start=at("09:00"))
+    assert empty.planned_end == at("09:00")
+
+
+def test_a_fixed_time_is_on_the_minute_whatever_the_seconds_of_now() -> None:
+    now = at("12:10", 42).replace(microsecond=123456)
+    assert at_clock_time(now, dt.time(12, 30)) == at("12:30")
 
 
 def test_slack_before_lunch_absorbs_an_overrun() -> None:
@@ -152,6 +165,7 @@ def test_jump_and_previous() -> None:
     state = clock_state(MORNING, events, at("09:10"))
     assert state.current == 1
     assert [r.elapsed for r in state.runs] == [300, 120, 180]
+    assert state.runs[0].ended == at("09:05")  # left by the jump
     assert state.runs[2].started == at("09:05") and state.runs[2].ended == at("09:08")
 
 
@@ -295,6 +309,73 @@ def test_an_item_may_be_shortened_to_exactly_zero_minutes_but_not_below() -> Non
     assert len(clock_state(MORNING, below, at("09:03")).ignored) == 1
 
 
+def _press(events: list[ClockEvent], action: str, **kw: object) -> InvalidInput:
+    state = clock_state(MORNING, events, at("09:30"))
+    with pytest.raises(InvalidInput) as caught:
+        make_event(state, "s1", action, at("09:30"), **kw)  # type: ignore[arg-type]
+    return caught.value
+
+
+START = [ev("start", at("09:00"))]
+ON_THE_LAST = [*START, ev("jump", at("09:10"), item=2)]
+
+
+@pytest.mark.parametrize(
+    ("events", "action", "kw", "key", "field", "values"),
+    [
+        ([], "dance", {}, "unknown_action", "action", {"value": "dance"}),
+        ([*ON_THE_LAST, ev("next", at("09:20"))], "pause", {}, "finished", "action", {}),
+        ([], "next", {}, "not_started", "action", {}),
+        (START, "start", {}, "already_started", "action", {}),
+        ([*START, ev("pause", at("09:10"))], "pause", {}, "not_running", "action", {}),
+        (START, "resume", {}, "not_paused", "action", {}),
+        (START, "previous", {}, "at_first", "action", {}),
+        (START, "jump", {"item": 3}, "bad_item", "item", {"value": 4, "count": 3}),
+        (START, "jump", {"item": -1}, "bad_item", "item", {"value": 0, "count": 3}),
+        (START, "jump", {}, "bad_item", "item", {"value": "?", "count": 3}),
+        (START, "jump", {"item": 0}, "same_item", "item", {}),
+        (START, "extend", {}, "zero_extension", "minutes", {}),
+        (
+            [*START, ev("extend", at("09:05"), minutes=5)],
+            "extend",
+            {"minutes": -21},
+            "shorten_too_much",
+            "minutes",
+            {"value": 21, "budget": 20},
+        ),
+    ],
+)
+def test_every_refused_press_says_why_and_names_the_field(
+    events: list[ClockEvent],
+    action: str,
+    kw: dict[str, object],
+    key: str,
+    field: str,
+    values: dict[str, object],
+) -> None:
+    error = _press(events, action, **kw)
+    assert (error.key, error.field, error.values) == (f"agenda.clock.error.{key}", field, values)
+    assert "agenda." not in error.message and "{" not in error.message
+
+
+def test_the_last_item_is_a_valid_jump_one_past_it_is_not() -> None:
+    state = clock_state(MORNING, START, at("09:05"))
+    assert make_event(state, "s1", "jump", at("09:05"), item=2).item == 2
+    assert _press(START, "jump", item=3).key == "agenda.clock.error.bad_item"
+
+
+def test_an_empty_agenda_refuses_to_start_with_its_own_reason() -> None:
+    state = clock_state([], [], at("09:00"))
+    with pytest.raises(InvalidInput) as caught:
+        make_event(state, "s1", "start", at("09:00"))
+    assert (caught.value.key, caught.value.field) == ("agenda.clock.error.no_items", "action")
+
+
+def test_a_made_event_belongs_to_its_session() -> None:
+    state = clock_state(MORNING, START, at("09:01"))
+    assert make_event(state, "session-7", "pause", at("09:01")).session_id == "session-7"
+
+
 def test_clock_label() -> None:
     assert clock_label(0) == "00:00"
     assert clock_label(59.9) == "00:59"
@@ -385,6 +466,46 @@ def test_replan_after_jumping_back_leaves_a_skipped_item_out() -> None:
     assert proposal.remaining == (2,)
     assert proposal.fits and proposal.minutes == (25,) and proposal.gained == 5
     assert proposal.items[1] == items[1]  # the skipped item is not squeezed
+
+
+def test_replan_before_the_start_reworks_every_item_from_now() -> None:
+    items = [
+        item(60, key="exchanges", min_minutes=40),
+        item(60, key="lunch", min_minutes=45, fixed_time=dt.time(12, 30)),
+    ]
+    now = at("11:00")
+    state = clock_state(items, [], now)
+    proposal = replan(items, state, now)
+    assert proposal.remaining == (0, 1) and proposal.fits
+    late = replan(items, clock_state(items, [], at("11:40")), at("11:40"))
+    assert late.minutes == (50, 60)  # 11:40 to the lunch at 12:30
+
+
+def test_replan_reports_a_shortfall_of_a_single_minute() -> None:
+    items = [
+        item(60, key="exchanges", min_minutes=40),
+        item(30, key="synthesis", min_minutes=20),
+        item(60, key="lunch", min_minutes=45, fixed_time=dt.time(12, 30)),
+    ]
+    now = at("12:11")  # the exchanges ran over; 19 min left for the synthesis's 20
+    state = clock_state(items, [ev("start", at("11:00"))], now)
+    proposal = replan(items, state, now)
+    assert not proposal.fits
+    (short,) = proposal.shortfalls
+    assert (short.minutes, short.index) == (1, 2)
+
+
+def test_a_shortfall_names_the_fixed_item_in_the_language_asked() -> None:
+    items = [
+        item(60, key="exchanges"),
+        item(30, key="synthesis", min_minutes=30),
+        item(60, key="lunch", fixed_time=dt.time(12, 0)),
+    ]
+    now = at("11:40")  # the exchanges overran by 40 min: 20 left for the synthesis's 30
+    state = clock_state(items, [ev("start", at("10:00"))], now)
+    (short,) = replan(items, state, now).shortfalls
+    assert short.message(items, lang="en").startswith("10 min missing before “Lunch” at 12:00")
+    assert short.message(items, lang="fr").startswith("Il manque 10 min avant « Déjeuner »")
 
 
 def test_replan_when_finished_proposes_nothing() -> None:
