@@ -220,6 +220,7 @@ def test_kind_from_word_for_the_command_line() -> None:
     assert kind_from_word("Piste-Action") is NoteKind.ACTION
     assert kind_from_word("pa:") is NoteKind.ACTION
     assert kind_from_word("?") is NoteKind.QUESTION
+    assert kind_from_word("?:") is NoteKind.QUESTION
     assert kind_from_word("mirror effect") is NoteKind.MIRROR
     assert kind_from_word("nimporte") is None
     assert kind_from_word("") is None
@@ -229,8 +230,10 @@ def test_prefix_table_is_consistent() -> None:
     folded: dict[str, NoteKind] = {}
     for word, kind in KIND_PREFIXES.items():
         assert folded.setdefault(fold(word), kind) is kind, word
+    assert "pa" in prefixes_for(NoteKind.ACTION) and "frein" not in prefixes_for(NoteKind.ACTION)
     for kind in NoteKind:
         assert prefixes_for(kind), kind
+        assert all(KIND_PREFIXES[word] is kind for word in prefixes_for(kind))
         assert folded.get(fold(kind.value), kind) is kind
 
 
@@ -335,7 +338,34 @@ def test_ambiguous_mention_lists_the_candidates() -> None:
     assert error.key == "capture.error.ambiguous_mention"
     assert error.values["mention"] == "velo"
     assert "Vélo-École, Vélo-École du Nord" in error.message
-    assert "@Vélo-École" in error.message
+    # The example is the first candidate's token (« @Vélo-École » is in the second's too).
+    assert error.values["example"] == "Vélo-École"
+    assert error.message.endswith("par exemple @Vélo-École.")
+
+
+def test_a_first_word_that_is_not_an_article_is_never_left_out() -> None:
+    """« @ecole » is not « Vélo-École » without « Vélo »: it begins a later word of both."""
+    error = refused("@ecole texte")
+    assert error.key == "capture.error.ambiguous_mention"
+    assert error.values["candidates"] == "Vélo-École, Vélo-École du Nord"
+
+
+def test_words_after_a_mention_are_read_into_it_only_if_they_continue_a_name() -> None:
+    draft = parse("@cocagne jardins en friche")  # « jardins » is in the name, not after cocagne
+    assert draft.structure_id == JARDINS.id
+    assert draft.text == "jardins en friche"
+
+
+EPICERIE = Structure(name="Épicerie solidaire")
+
+
+def test_unknown_mention_lists_the_structures_alphabetically_accents_folded() -> None:
+    error = refused("@mairie texte", [*STRUCTURES, EPICERIE])
+    assert error.values["names"] == (
+        "Épicerie solidaire, La Ressourcerie du Pays, Les Jardins de Cocagne, "
+        "Théâtre des Îles, Vélo-École, Vélo-École du Nord"
+    )
+    assert complete_mention("", [*STRUCTURES, EPICERIE])[0] == "Épicerie solidaire"
 
 
 def test_unknown_mention_names_it_and_the_structures() -> None:
@@ -446,6 +476,23 @@ def test_ambiguous_das_tag() -> None:
     assert "Inscriptions, Insertion" in error.message
 
 
+def test_a_default_structure_limits_the_das_to_its_own() -> None:
+    bilan = {"default_structure": JARDINS.id}
+    assert parse("pa: #maraichage texte", **bilan).das == "Maraîchage bio"
+    error = refused("pa: #collecte texte", **bilan)  # the Ressourcerie's, not the Jardins'
+    assert error.key == "capture.error.unknown_tag"
+    assert "#Collecte" not in error.message
+    line = "pa: #"
+    candidates = completions(line, len(line), STRUCTURES, default_structure=JARDINS.id)[2]
+    assert "#Maraîchage-bio" in candidates and "#Collecte" not in candidates
+
+
+def test_a_das_spelled_two_ways_in_two_structures_keeps_its_first_spelling() -> None:
+    first, second = Structure(name="A", das=["Formation"]), Structure(name="B", das=["FORMATION"])
+    assert parse_capture("#formation texte", [first, second]).das == "Formation"
+    assert complete_tag("form", [first, second]) == ["Formation"]
+
+
 def test_two_different_das_are_refused() -> None:
     assert refused("@jardins #maraichage #formation x").key == "capture.error.two_das"
 
@@ -485,6 +532,44 @@ def test_separator_after_an_opening_mention_goes_with_it() -> None:
 
 
 # --- empty ------------------------------------------------------------------------------
+
+
+ASSO = Structure(name="Asso", das=["Insertion", "Inscriptions"])
+LEVERS_SHOWN = (
+    "#rh (richesses humaines), #rf (ressources financières), #ap (alliances et partenariats)"
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "structures", "key", "values"),
+    [
+        ("@jardins texte", [], "no_structure", {"mention": "jardins"}),
+        ("@velo texte", None, "ambiguous_mention", {"mention": "velo"}),
+        ("#rh x #finances", None, "two_levers", {"first": "rh", "second": "finances"}),
+        (
+            "@jardins #maraichage #formation x",
+            None,
+            "two_das",
+            {"first": "maraichage", "second": "formation"},
+        ),
+        (
+            "@asso #ins texte",
+            [ASSO],
+            "ambiguous_tag",
+            {"tag": "ins", "candidates": "Inscriptions, Insertion", "example": "Inscriptions"},
+        ),
+        ("@asso #zz texte", [ASSO], "unknown_tag", {"tag": "zz", "levers": LEVERS_SHOWN}),
+        ("@nord #zz texte", None, "unknown_tag_no_das", {"tag": "zz", "levers": LEVERS_SHOWN}),
+        ("constat: @mairie texte", None, "unknown_mention", {"mention": "mairie"}),
+    ],
+)
+def test_every_refusal_names_the_text_and_what_was_typed(
+    line: str, structures: list[Structure] | None, key: str, values: dict[str, str]
+) -> None:
+    error = refused(line, structures)
+    assert (error.key, error.field) == (f"capture.error.{key}", "text")
+    assert {k: error.values[k] for k in values} == values
+    assert "capture." not in error.message and "{" not in error.message
 
 
 @pytest.mark.parametrize(
@@ -554,7 +639,17 @@ def test_syntax_help_is_translated(lang: str) -> None:
     finally:
         set_language("fr")
     assert len(lines) == len(NoteKind) + 4
-    assert not any("capture." in line for line in lines)
+    assert not any("capture." in line.lower() or "{" in line for line in lines)
+
+
+def test_syntax_help_lists_every_kind_with_its_prefixes() -> None:
+    lines = syntax_help()
+    assert lines[0].startswith("Commencez la ligne par un type")
+    assert "  frein — frein:, f:, obstacle:" in lines
+    assert "  question — ?, question:, q:" in lines
+    assert "#rh (richesses humaines)" in lines[-2]
+    assert lines[-3].startswith("@nom désigne une structure")
+    assert lines[-1].startswith("Le reste de la ligne")
 
 
 # --- the draft ------------------------------------------------------------------------
@@ -623,6 +718,21 @@ def test_no_completion_outside_a_marker() -> None:
     assert completions("contact@jar", 11, STRUCTURES) == (11, 11, [])
     assert completions("priorité #1", 11, STRUCTURES) == (11, 11, [])
     assert completions("", 5, STRUCTURES) == (0, 0, [])
+
+
+def test_tokens_turn_underscores_into_hyphens_and_a_tag_never_starts_with_a_digit() -> None:
+    assert mention_token("Les_Jardins  de Cocagne") == "Les-Jardins-de-Cocagne"
+    assert mention_token("Jardins_ - Cocagne") == "Jardins-Cocagne"
+    assert mention_token("2 Roues") == "2-Roues"
+    assert tag_token("2024") == ""
+    # A DAS that cannot be typed as a tag is not offered as an empty one.
+    assert complete_tag("", [Structure(name="A", das=["2024", "Accueil"])]) == [
+        "rh",
+        "rf",
+        "ap",
+        "Accueil",
+    ]
+    assert tag_token("2024 : accueil") == "accueil"
 
 
 def test_complete_tag_offers_one_spelling_per_lever() -> None:
