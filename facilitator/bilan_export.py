@@ -25,7 +25,6 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import arrow
 
@@ -47,8 +46,6 @@ from facilitator.document import (
 from facilitator.domain import (
     FEEDBACK_QUESTIONS,
     BilanReview,
-    Cohort,
-    InvalidInput,
     Lever,
     Note,
     NoteKind,
@@ -85,22 +82,6 @@ class ReportFormat(StrEnum):
 
 
 # --- time and words -----------------------------------------------------------------------
-
-
-def cohort_today(cohort: Cohort, now: arrow.Arrow) -> dt.date:
-    """Today where the sessions take place: a bilan « demain » is tomorrow in Paris.
-
-    An unknown zone is bad data, said as the calendar export says it (its
-    ``cohort_zone`` is not reused: its module loads icalendar, which the terminal
-    brief does not need).
-    """
-    try:
-        zone = ZoneInfo(cohort.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(
-            "exports.error.bad_timezone", "timezone", value=cohort.timezone
-        ) from None
-    return now.to(zone).date()
 
 
 @contextmanager

@@ -539,14 +539,12 @@ def _snapshot(args: argparse.Namespace) -> tuple[CohortStore, CohortView, dt.dat
     Opened read-only: printing and exporting never write to the cohort, so they also
     run on a copy or a mount without the right to write.
     """
-
-    from facilitator.bilan_export import cohort_today
     from facilitator.view import CohortView
 
     store = Workspace(data_dir(args.data), read_only=True).find(args.cohort)
     view = CohortView.load(store)
     _stored_dates(view)
-    return store, view, cohort_today(view.cohort, arrow.utcnow())
+    return store, view, view.cohort.today(arrow.utcnow())
 
 
 def _stored_dates(view: CohortView) -> None:

@@ -640,18 +640,6 @@ def format_day(day: dt.date, lang: str | None = None) -> str:
     return str(_arrow_day(day).format(t(key, lang), locale=lang))
 
 
-def today_in(now: arrow.Arrow, timezone: str) -> dt.date:
-    """The day it is where the sessions take place; UTC if the cohort's zone is unknown.
-
-    A screen opened at 00:30 in Paris must already say « demain » for tomorrow's
-    session, though it is still yesterday in UTC.
-    """
-    try:
-        return now.to(timezone).date()
-    except (arrow.parser.ParserError, ValueError):
-        return now.to("utc").date()
-
-
 def day_words(day: dt.date, style: Literal["long", "short"], lang: str | None = None) -> str:
     """« mardi 8 décembre » (long) or « 8 décembre » (short): dates close enough to need
     no year, whose humanized distance (« dans 12 jours ») already places them."""

@@ -37,7 +37,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from facilitator import actions
 from facilitator.domain import FEEDBACK_QUESTIONS, BilanReview, Session, Structure
 from facilitator.i18n import language, plural, t
-from facilitator.programme import day_words, humanize_day, today_in
+from facilitator.programme import day_words, humanize_day
 from facilitator.thread import Thread, peer_pairs, shared_themes, thread
 from facilitator.view import CohortView
 from facilitator.workspace import fold
@@ -233,7 +233,7 @@ class BilanScreen(AreaScreen):
         self.query_one(BilanTable).focus()
 
     def show(self, view: CohortView) -> None:
-        today = today_in(self.facilitator.now(), view.cohort.timezone)
+        today = view.cohort.today(self.facilitator.now())
         threads = sorted((thread(view, s.id) for s in view.structures), key=bilan_order)
         self._rows = [(th.structure.id, self._cells(th, today)) for th in threads]
         self._next = next(
@@ -418,7 +418,7 @@ class ThreadScreen(ReadingScreen):
             self.app.notify(t("bilan.thread.gone"), severity="warning")
             self.dismiss()
             return
-        today = today_in(self.facilitator.now(), view.cohort.timezone)
+        today = view.cohort.today(self.facilitator.now())
         bilan = th.bilan
         if bilan is not None and bilan.date is not None:
             title = t(

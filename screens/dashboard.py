@@ -41,7 +41,6 @@ from facilitator.programme import (
     humanize_day,
     participant_time,
     participant_time_warnings,
-    today_in,
 )
 from facilitator.rules import ConsultantDays, Finding, Severity, consultant_days, findings
 from facilitator.view import CohortView, session_title
@@ -634,14 +633,11 @@ class DashboardScreen(AreaScreen):
 
     def _check_day(self) -> None:
         view = self.facilitator.view
-        if (
-            view is not None
-            and today_in(self.facilitator.now(), view.cohort.timezone) != self._today
-        ):
+        if view is not None and view.cohort.today(self.facilitator.now()) != self._today:
             self.show(view)
 
     def show(self, view: CohortView) -> None:
-        today = today_in(self.facilitator.now(), view.cohort.timezone)
+        today = view.cohort.today(self.facilitator.now())
         self._today = today
         state = summarize(view, today)
         names = view.structure_names()

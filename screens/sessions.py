@@ -49,7 +49,6 @@ from facilitator.programme import (
     day_words,
     humanize_day,
     session_plan,
-    today_in,
 )
 from facilitator.store import CohortStore, StoreError
 from facilitator.view import CohortView
@@ -351,7 +350,7 @@ class SessionsScreen(AreaScreen):
         table.focus()
 
     def today(self, view: CohortView) -> dt.date:
-        return today_in(self.facilitator.now(), view.cohort.timezone)
+        return view.cohort.today(self.facilitator.now())
 
     def show(self, view: CohortView) -> None:
         self._view = view

@@ -26,7 +26,6 @@ import pytest
 from facilitator.bilan_export import (
     bilan_document,
     cohort_document,
-    cohort_today,
     export_bilan,
     export_report,
 )
@@ -96,7 +95,7 @@ def view(tmp_path_factory: pytest.TempPathFactory) -> CohortView:
 
 @pytest.fixture(scope="module")
 def today(view: CohortView) -> dt.date:
-    return cohort_today(view.cohort, FIXED_NOW)
+    return view.cohort.today(FIXED_NOW)
 
 
 def structure(view: CohortView, prefix: str) -> Structure:

@@ -47,7 +47,6 @@ from screens.dashboard import (
     task_note,
     tasks_due,
     timeline_entries,
-    today_in,
 )
 from screens.widgets.findings import FindingList
 from screens.widgets.tasks import TaskList
@@ -237,8 +236,8 @@ def test_the_next_step_in_english() -> None:
 
 def test_today_is_taken_where_the_sessions_take_place() -> None:
     late_evening_utc = arrow.get("2026-11-30T23:30:00+00:00")
-    assert today_in(late_evening_utc, "Europe/Paris") == EVOLUTION
-    assert today_in(late_evening_utc, "Not/AZone") == dt.date(2026, 11, 30)
+    assert Cohort(name="c", timezone="Europe/Paris").today(late_evening_utc) == EVOLUTION
+    assert Cohort(name="c", timezone="Not/AZone").today(late_evening_utc) == dt.date(2026, 11, 30)
 
 
 # --- the calendar in words ----------------------------------------------------------------
