@@ -102,7 +102,7 @@ def test_rules_have_unique_codes_and_a_title_in_both_languages() -> None:
         for r in RULES:
             assert r.title != f"rules.{r.code}.title"
     assert rules.rule("consultant-days").severity is Severity.WARNING
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="nope"):
         rules.rule("nope")
 
 
@@ -243,6 +243,11 @@ def test_calendar_months_clamp_to_the_end_of_shorter_months() -> None:
     assert months_and_days(dt.date(2026, 1, 1), dt.date(2026, 4, 30)) == (3, 29)
     assert months_and_days(dt.date(2026, 1, 31), dt.date(2026, 5, 30)) == (3, 30)
     assert months_and_days(dt.date(2026, 1, 1), dt.date(2026, 1, 1)) == (0, 0)
+    # A month is whole on the day it is reached, and not a day before.
+    assert months_and_days(dt.date(2026, 1, 15), dt.date(2026, 6, 15)) == (5, 0)
+    assert months_and_days(dt.date(2026, 1, 31), dt.date(2026, 2, 28)) == (1, 0)
+    assert months_and_days(dt.date(2026, 1, 31), dt.date(2026, 2, 27)) == (0, 27)
+    assert months_and_days(dt.date(2025, 11, 30), dt.date(2027, 1, 29)) == (13, 30)
 
 
 @pytest.mark.parametrize(
@@ -267,6 +272,16 @@ def test_programme_length_messages_give_the_duration_and_dates() -> None:
     )
     long = run(cohort(), sessions=programme(dt.date(2026, 1, 15), dt.date(2026, 6, 16)))
     assert "s'étend sur 5 mois et 1 jour" in long[0].message
+
+
+def test_a_duration_of_whole_months_or_of_days_only_says_just_that() -> None:
+    whole = run(cohort(), sessions=programme(dt.date(2026, 1, 15), dt.date(2026, 7, 15)))
+    assert "le programme s'étend sur 6 mois, plus que" in whole[0].message
+    days = [
+        Session(kind=SessionKind.INTRO, date=dt.date(2026, 1, 1)),
+        Session(kind=SessionKind.BILAN, date=dt.date(2026, 1, 20)),
+    ]
+    assert "le programme ne dure que 19 jours, moins que" in run(cohort(), sessions=days)[0].message
 
 
 def test_an_earlier_cohort_start_date_counts_as_the_start() -> None:
@@ -516,6 +531,21 @@ def test_the_bilan_message_names_the_structures_and_dates() -> None:
         "bilan-before-evolution", at(SessionKind.EVOLUTION, S3), at(SessionKind.BILAN, S3)
     )
     assert "le bilan individuel sans structure (01/12/2026) le même jour que" in alone.message
+
+
+def test_three_bilans_too_early_are_listed_with_commas_then_and() -> None:
+    a, b, c = structure("A"), structure("B"), structure("C")
+    found = by_code(
+        "bilan-before-evolution",
+        at(SessionKind.EVOLUTION, S3),
+        at(SessionKind.BILAN, S3 - DAY, a),
+        at(SessionKind.BILAN, S3 - 2 * DAY, b),
+        at(SessionKind.BILAN, S3 - 3 * DAY, c),
+        structures=[a, b, c],
+    )
+    assert "de « C » (28/11/2026), de « B » (29/11/2026) et de « A » (30/11/2026) avant" in (
+        found.message
+    )
 
 
 def test_bilans_follow_the_last_evolution_and_undated_sessions_are_not_judged() -> None:
