@@ -448,7 +448,7 @@ def _structures(threads: Sequence[Thread], lang: str) -> Block:
         return Paragraph(t("review.structures.none", lang), Tone.MUTED)
     rows = []
     for th in threads:
-        governance = sum(1 for p in th.participants if p.governance or p.role.is_governance)
+        governance = sum(1 for p in th.participants if p.speaks_for_governance)
         people = t(
             "review.structures.people", lang, count=len(th.participants), governance=governance
         )

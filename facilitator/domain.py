@@ -308,6 +308,15 @@ class Participant(Record):
     email: str = ""
     phone: str = ""
 
+    @property
+    def speaks_for_governance(self) -> bool:
+        """Speaks for the governance (board or bureau): what the guidance asks about.
+
+        The flag says so; a governance role counts too, so a président·e whose flag
+        was left unticked does not make the rules cry wolf.
+        """
+        return self.governance or self.role.is_governance
+
     @classmethod
     def _decode(cls, doc: dict[str, Any]) -> dict[str, Any]:
         out = dict(doc)

@@ -111,7 +111,7 @@ def _attendance(
         excused=tuple(groups[Presence.EXCUSED]),
         absent=tuple(groups[Presence.ABSENT]),
         unmarked=tuple(groups[None]),
-        governance_present=any(p.governance or p.role.is_governance for p in present),
+        governance_present=any(p.speaks_for_governance for p in present),
         notes=notes,
     )
 

@@ -127,7 +127,7 @@ def expected_cell(view: CohortView, structure: Structure, kind: SessionKind) -> 
         if (mark := view.presence(session.id, p.id)) is not None
         and mark.presence == Presence.PRESENT
     ]
-    governance = any(p.governance or p.role.is_governance for p in here)
+    governance = any(p.speaks_for_governance for p in here)
     return f"{len(here)}/{len(people)} {'G' if governance else ' '}"
 
 

@@ -160,3 +160,13 @@ def test_a_task_due_today_is_not_late_the_day_after_it_is_unless_done() -> None:
         assert done.late(due + dt.timedelta(days=1)) == (status != TaskStatus.DONE)
     undated = dataclasses.replace(task, due=None)
     assert not undated.late(dt.date(2099, 1, 1))
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("flag", [True, False])
+def test_a_participant_speaks_for_the_governance_by_the_flag_or_by_a_governance_role(
+    role: Role, flag: bool
+) -> None:
+    person = Participant(structure_id="s", name="Paul Morel", role=role, governance=flag)
+    governance_role = role in (Role.PRESIDENT, Role.TREASURER, Role.BOARD_MEMBER)
+    assert person.speaks_for_governance == (flag or governance_role)

@@ -40,7 +40,6 @@ from facilitator.domain import (
     label,
 )
 from facilitator.i18n import t
-from facilitator.rules import is_governance
 from facilitator.store import CohortStore
 from facilitator.view import CohortView
 from screens.widgets.list_dialog import ListDialog
@@ -109,7 +108,7 @@ class StructureRoll:
 
     @property
     def governance(self) -> Governance:
-        board = [(p, mark) for p, mark in self.people if is_governance(p)]
+        board = [(p, mark) for p, mark in self.people if p.speaks_for_governance]
         if not board:
             return Governance.NOBODY
         if any(mark == Presence.PRESENT for _, mark in board):
@@ -207,7 +206,7 @@ def person_text(
     out.append(" ")
     out.append(_fit(person.name, name_width))
     out.append(" ")
-    out.append(GOVERNANCE_MARK if is_governance(person) else " ", style="bold")
+    out.append(GOVERNANCE_MARK if person.speaks_for_governance else " ", style="bold")
     out.append(" ")
     room = width - 2 - word_width - 1 - name_width - 3
     if room > 3:

@@ -32,7 +32,6 @@ from facilitator.domain import (
     TaskStatus,
 )
 from facilitator.i18n import t
-from facilitator.rules import is_governance
 from facilitator.view import CohortView
 from facilitator.workspace import fold
 
@@ -143,7 +142,7 @@ def _stage_cell(
         held=True,
         present=len(here),
         participants=len(members),
-        governance=any(is_governance(p) for p in here),
+        governance=any(p.speaks_for_governance for p in here),
     )
 
 

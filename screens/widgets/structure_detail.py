@@ -33,7 +33,7 @@ from facilitator.domain import (
     label,
 )
 from facilitator.i18n import t
-from facilitator.rules import Finding, Severity, is_governance
+from facilitator.rules import Finding, Severity
 from screens.widgets.board_matrix import (
     DONE_MARK,
     GOVERNANCE_MARK,
@@ -110,7 +110,7 @@ def participant_prompt(participant: Participant, width: int) -> Content:
     def fits(line: Content) -> bool:
         return width <= 0 or line.cell_length <= width
 
-    mark = GOVERNANCE_MARK if is_governance(participant) else " "
+    mark = GOVERNANCE_MARK if participant.speaks_for_governance else " "
     name = Content.from_markup("[b $success]$mark[/] [b]$name[/]", mark=mark, name=participant.name)
     role = Content.from_markup("[$foreground-muted]$role[/]", role=label(participant.role))
     head = Content.assemble(name, Content.from_markup("[$foreground-muted] · [/]"), role)

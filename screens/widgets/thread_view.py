@@ -78,11 +78,6 @@ def lever_name(lever: Lever | None) -> str:
     return name[:1].upper() + name[1:]
 
 
-def is_governance(person: Participant) -> bool:
-    """The same test as the thread's: the box ticked, or a board role."""
-    return person.governance or person.role.is_governance
-
-
 def names(people: Iterable[Participant]) -> str:
     return t("bilan.list_separator").join(p.name for p in people)
 
@@ -103,7 +98,7 @@ def note_text(note: Note, *, lever: bool = True, das: bool = True) -> Content:
 
 def participant_text(person: Participant) -> Content:
     role = label(person.role)
-    if is_governance(person) and not person.role.is_governance:
+    if person.speaks_for_governance and not person.role.is_governance:
         role = t("bilan.thread.role_governance", role=role)
     return Content.assemble((person.name, "bold"), t("bilan.thread.role", role=role))
 
@@ -344,7 +339,7 @@ class ThreadView(VerticalGroup):
         if not thread.participants:
             yield Static(t("bilan.thread.no_participants"), classes="thread--empty")
         for person in thread.participants:
-            mark = GOVERNANCE_IN if is_governance(person) else ""
+            mark = GOVERNANCE_IN if person.speaks_for_governance else ""
             yield Bullet(mark, participant_text(person))
         yield Static(t("bilan.thread.sessions"), classes="thread--heading")
         for attendance in thread.sessions:
