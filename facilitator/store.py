@@ -63,7 +63,6 @@ from facilitator.files import (
     LinkRefused,
     Modes,
     NotARegularFile,
-    StoreError,
     ensure_dir,
     ensure_root,
     fsync_dir,
@@ -75,6 +74,7 @@ from facilitator.files import (
     tighten,
     write_atomic,
 )
+from facilitator.files import StoreError as StoreError  # re-exported: its family lives here
 from facilitator.i18n import t
 
 SCHEMA_VERSION = 1

@@ -39,7 +39,7 @@ def make_server(command: list[str], host: str, port: int, token: str | None = No
     from aiohttp import web
     from textual_serve.server import Server
 
-    class GuardedServer(Server):  # type: ignore[misc]
+    class GuardedServer(Server):  # type: ignore[misc,unused-ignore]  # Any without stubs
         def __init__(self) -> None:
             authority = _authority(host, port)
             super().__init__(shlex.join(command), host=host, port=port)

@@ -11,7 +11,7 @@ line and the keys under the title, is every form's: ``FormScreen``'s.)
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual.await_complete import AwaitComplete
 
@@ -57,7 +57,7 @@ class CheckedFormScreen(FormScreen):
                 self.check_all(result)
             except InvalidInput as error:
                 self.refuse(error)
-                return AwaitComplete.nothing()
+                return cast(AwaitComplete, AwaitComplete.nothing())  # type: ignore[no-untyped-call]
         return super().dismiss(result)
 
     def refuse(self, error: InvalidInput) -> None:
