@@ -22,8 +22,8 @@ from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
 
+from facilitator.check import workspace_warnings
 from facilitator.domain import InvalidInput
-from facilitator.files import on_network_filesystem
 from facilitator.i18n import t
 from facilitator.presence import HEARTBEAT_SECONDS, PresenceBoard, Visitor
 from facilitator.store import CohortStore, StoreError
@@ -131,13 +131,8 @@ class FacilitatorApp(SizeGuard, App[None]):
         self.presence = None if self.workspace.read_only else PresenceBoard(store.path, store.modes)
         self._announced = 0.0
         self.visitors = ()
-        kind = on_network_filesystem(store.path.parent)
-        if kind:
-            self.notify(
-                t("check.network_fs", path=str(store.path.parent), kind=kind),
-                severity="warning",
-                timeout=20,
-            )
+        for warning in workspace_warnings(store.path.parent):
+            self.notify(warning, severity="warning", timeout=20)
 
     def _show_subtitle(self) -> None:
         """The cohort's name, read-only mode, and who else has it open."""

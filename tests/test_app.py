@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input
 
 from facilitator.domain import Cohort, Note
@@ -212,3 +213,17 @@ async def test_restore_a_backup_from_the_cohort_list(
         await settle(app, pilot)
         assert not isinstance(app.screen, BackupsScreen)
     assert [n.text for n in CohortStore(small_cohort.path).records(Note)] == ["avant"]
+
+
+async def test_a_cohort_on_a_network_disk_is_warned_about_once_opened(
+    demo_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Locks may not hold on NFS or SMB: the facilitator hears it, in the check's words."""
+    import facilitator.check
+
+    monkeypatch.setattr(facilitator.check, "on_network_filesystem", lambda root: "nfs4")
+    app = make_app(demo_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        said = [n.message for n in app._notifications]
+        assert any("nfs4" in message for message in said), said
