@@ -137,11 +137,21 @@ class Document:
 # --- Markdown ---------------------------------------------------------------------------
 
 
+_MARKDOWN_SPECIAL = "\\`*_[]<>|#"
+
+
+def markdown_escape(text: str) -> str:
+    """Text as itself in Markdown: one line, punctuation that means something escaped.
+
+    The facilitator's own titles and places may hold a ``|`` (which would split a
+    table cell) or a ``*``; CommonMark shows any backslash-escaped punctuation as is.
+    """
+    flat = " ".join(text.split())
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in flat)
+
+
 def to_markdown(doc: Document) -> str:
     """CommonMark with pipe tables; every typed text escaped, one line per list item."""
-    # The agenda's escaping, imported here: its module loads icalendar, which the
-    # terminal brief (``facilitator review``) has no use for.
-    from facilitator.exports import markdown_escape
 
     def md_cell(value: Cell) -> str:
         # A pipe-table cell is one line: several lines become <br>, which the usual

@@ -25,7 +25,7 @@ import icalendar
 
 from facilitator import __version__
 from facilitator.agenda import ItemKind, PlannedItem, clock_time, item_title, minute_of_day
-from facilitator.document import format_safe
+from facilitator.document import format_safe, markdown_escape
 from facilitator.domain import SESSION_ORDER, Cohort, InvalidInput, Session, Structure
 from facilitator.i18n import catalogue, language, t
 from facilitator.programme import SessionPlan, format_day, session_plan
@@ -162,18 +162,6 @@ def agenda_document(
 
 
 # --- Markdown -----------------------------------------------------------------------------
-
-_MARKDOWN_SPECIAL = "\\`*_[]<>|#"
-
-
-def markdown_escape(text: str) -> str:
-    """Text as itself in Markdown: one line, punctuation that means something escaped.
-
-    The facilitator's own titles and places may hold a ``|`` (which would split a
-    table cell) or a ``*``; CommonMark shows any backslash-escaped punctuation as is.
-    """
-    flat = " ".join(text.split())
-    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in flat)
 
 
 def agenda_markdown(doc: AgendaDocument) -> str:

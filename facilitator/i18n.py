@@ -94,10 +94,6 @@ def plural(key: str, count: float, lang: str | None = None, /, **values: object)
     return t(f"{key}.{'one' if singular else 'other'}", lang, **values)
 
 
-def has(key: str) -> bool:
-    return key in catalogue(_current)
-
-
 class Explained(Exception):
     """A problem to show to a person: a catalogue key and its values.
 
