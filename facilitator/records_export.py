@@ -159,7 +159,7 @@ def next_session(view: CohortView, today: dt.date, structure_id: str | None = No
     first = min(moment(s) for s in ahead)
     tied = [s for s in ahead if moment(s) == first]
     if len(tied) > 1:
-        names = ", ".join(view.session_title(s, language()) for s in tied)
+        names = ", ".join(view.session_title(s) for s in tied)  # the current language
         raise InvalidInput("records.error.several_next", "session", names=names)
     return tied[0]
 
