@@ -48,7 +48,7 @@ from facilitator.domain import (
     SessionKind,
     Structure,
 )
-from facilitator.i18n import number, plural, t
+from facilitator.i18n import plural, t
 
 MAX_STRUCTURES = 8
 """« Idéalement 8 structures maximum »."""
@@ -228,8 +228,9 @@ def consultant_days(cohort: Cohort, structure_count: int) -> ConsultantDays:
 
 
 def _quantity(unit: str, value: float) -> str:
-    """``value`` with its unit, singular or plural as the language wants."""
-    return plural(f"rules.unit.{unit}", value, count=number(value))
+    """``value`` with its unit, singular or plural as the language wants (``plural``
+    writes the count as :func:`~facilitator.i18n.number` does: « 7,5 jours »)."""
+    return plural(f"rules.unit.{unit}", value)
 
 
 def _date(day: dt.date) -> str:

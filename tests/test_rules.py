@@ -533,6 +533,51 @@ def test_the_bilan_message_names_the_structures_and_dates() -> None:
     assert "le bilan individuel sans structure (01/12/2026) le même jour que" in alone.message
 
 
+def test_bilans_on_one_day_are_listed_by_start_time_and_an_untimed_one_last() -> None:
+    # The ids run against the times, so only the start time can give this order.
+    morning, afternoon, untimed = structure("Matin"), structure("Après-midi"), structure("Libre")
+    sessions = (
+        at(SessionKind.EVOLUTION, S3),
+        Session(id="a", kind=SessionKind.BILAN, date=S3, structure_id=untimed.id),
+        Session(
+            id="b",
+            kind=SessionKind.BILAN,
+            date=S3,
+            start_time=dt.time(14, 0),
+            structure_id=afternoon.id,
+        ),
+        Session(
+            id="c",
+            kind=SessionKind.BILAN,
+            date=S3,
+            start_time=dt.time(9, 30),
+            structure_id=morning.id,
+        ),
+    )
+    found = by_code("bilan-before-evolution", *sessions, structures=[morning, afternoon, untimed])
+    assert found.message.startswith(
+        "Le calendrier place les bilans individuels de « Matin » (01/12/2026), "
+        "de « Après-midi » (01/12/2026) et de « Libre » (01/12/2026) le même jour que"
+    )
+
+
+def test_a_state_of_play_before_the_introduction_leaves_a_later_one_judged_too_close() -> None:
+    # The first état des lieux is out of order (its own finding); the make-up five days
+    # after the introduction is still too close to it.
+    found = run(
+        cohort(),
+        sessions=(
+            at(SessionKind.INTRO, S2),
+            at(SessionKind.STATE_OF_PLAY, S2 - 10 * DAY),
+            at(SessionKind.STATE_OF_PLAY, S2 + 5 * DAY),
+        ),
+    )
+    codes = [f.code for f in found if f.code in ORDER_RULES]
+    assert codes == ["state-of-play-before-intro", "collective-sessions-too-close"]
+    gap = next(f for f in found if f.code == "collective-sessions-too-close")
+    assert "5 jours entre la session introductive du 13/10/2026" in gap.message
+
+
 def test_three_bilans_too_early_are_listed_with_commas_then_and() -> None:
     a, b, c = structure("A"), structure("B"), structure("C")
     found = by_code(
