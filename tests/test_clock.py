@@ -106,6 +106,8 @@ def test_without_a_planned_start_the_plan_begins_with_the_actual_start() -> None
 def test_the_planned_end_is_laid_from_the_minute_of_the_planned_start() -> None:
     state = clock_state(MORNING, [], at("08:50"), planned_start=at("09:00", 40))
     assert state.planned_end == at("10:00")
+    fraction = at("09:00", 40).replace(microsecond=500_000)
+    assert clock_state(MORNING, [], at("08:50"), planned_start=fraction).planned_end == at("10:00")
     empty = clock_state([], [], at("08:50"), planned_start=at("09:00"))
     assert empty.planned_end == at("09:00")
 
@@ -167,6 +169,12 @@ def test_jump_and_previous() -> None:
     assert [r.elapsed for r in state.runs] == [300, 120, 180]
     assert state.runs[0].ended == at("09:05")  # left by the jump
     assert state.runs[2].started == at("09:05") and state.runs[2].ended == at("09:08")
+
+
+def test_previous_onto_an_item_a_jump_passed_over_starts_it_at_that_press() -> None:
+    events = [ev("start", at("09:00")), ev("jump", at("09:05"), item=2)]
+    state = clock_state(MORNING, [*events, ev("previous", at("09:08"))], at("09:10"))
+    assert state.runs[1].started == at("09:08") and state.runs[1].ended is None
 
 
 def test_a_revisited_item_keeps_the_start_of_its_first_visit() -> None:
@@ -506,6 +514,25 @@ def test_a_shortfall_names_the_fixed_item_in_the_language_asked() -> None:
     (short,) = replan(items, state, now).shortfalls
     assert short.message(items, lang="en").startswith("10 min missing before “Lunch” at 12:00")
     assert short.message(items, lang="fr").startswith("Il manque 10 min avant « Déjeuner »")
+
+
+def test_a_shortfall_before_a_structures_slot_names_the_structure() -> None:
+    jardins = Structure(name="Les Jardins")
+    items = [
+        item(60, key="exchanges", min_minutes=60),
+        item(45, key="bilan-opening", structure_id=jardins.id, fixed_time=dt.time(10, 30)),
+    ]
+    now = at("09:40")  # the exchanges started late: 50 min left of their 60 at the minimum
+    state = clock_state(items, [ev("start", at("09:40"))], now)
+    (short,) = replan(items, state, now).shortfalls
+    assert short.message(items, {jardins.id: jardins.name}, lang="fr").startswith(
+        "Il manque 10 min avant « Ouverture du bilan — Les Jardins » à 10:30"
+    )
+
+
+def test_a_status_is_named_in_the_language_asked() -> None:
+    assert [s.label("en") for s in Status] == ["not started", "running", "paused", "finished"]
+    assert Status.PAUSED.label() == "en pause"  # the current language, French here
 
 
 def test_replan_when_finished_proposes_nothing() -> None:
