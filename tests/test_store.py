@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 from pathlib import Path
 
 import arrow
@@ -21,6 +22,7 @@ from tinydb import TinyDB
 
 from facilitator import store as store_module
 from facilitator.domain import Note, Structure
+from facilitator.i18n import t
 from facilitator.store import (
     BACKUP_INTERVAL_S,
     BACKUPS_KEPT,
@@ -759,3 +761,210 @@ def test_decoded_records_follow_every_write_here_and_elsewhere(small_cohort: Coh
         (n.id, n.text) for n in fresh.records(Note)
     )
     assert {n.text for n in here.records(Note)} == {"modifiée ici", "n2", "n3", "modifiée ailleurs"}
+
+
+# --- the journal's lines, operations and records, one by one (mutation testing) ------
+
+
+def test_a_journal_line_is_its_crc32_in_eight_hex_digits_a_space_and_compact_json() -> None:
+    ops = [{"o": "del", "t": "notes", "i": "é"}]
+    line = encode_line(7, ops)
+    body = '{"g":7,"ops":[{"o":"del","t":"notes","i":"é"}]}'.encode()
+    assert line == b"%08x " % zlib.crc32(body) + body + b"\n"
+    assert decode_line(line[:-1]) == {"g": 7, "ops": ops}
+
+
+def test_a_line_too_short_without_its_space_or_with_a_bad_checksum_is_damaged() -> None:
+    good = encode_line(1, [])[:-1]
+    body = good[9:]
+    assert decode_line(good) == {"g": 1, "ops": []}
+    assert decode_line(good[:8] + b"x" + body) is None  # no space after the checksum
+    assert decode_line(b"%08x " % (zlib.crc32(body) ^ 1) + body) is None
+    assert decode_line(b"zzzzzzzz " + body) is None  # a checksum that is not hex
+    assert decode_line(b"00000000 ") is None
+    assert decode_line(b"") is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[1,2]", b'{"g":1}', b"{not json", b'{"g":1,"ops":[],"x":"\xff"}', b'"ops"'],
+)
+def test_a_line_with_a_good_checksum_that_is_not_a_journal_entry_is_damaged(
+    body: bytes,
+) -> None:
+    assert decode_line(b"%08x " % zlib.crc32(body) + body) is None
+
+
+def bad_op(op: object) -> str:
+    return t("store.reason.bad_op", op=repr(op)[:60])
+
+
+@pytest.mark.parametrize(
+    "op",
+    [
+        "put",
+        {"o": "put", "d": {"id": "n"}},
+        {"o": "put", "t": 3, "d": {"id": "n"}},
+        {"o": "put", "t": "notes"},
+        {"o": "put", "t": "notes", "d": ["id"]},
+        {"o": "put", "t": "notes", "d": {"id": 4}},
+        {"o": "put", "t": "notes", "d": {"text": "x" * 80}},  # repr cut at 60 characters
+        {"o": "patch", "t": "notes", "f": {}},
+        {"o": "patch", "t": "notes", "i": 1, "f": {}},
+        {"o": "patch", "t": "notes", "i": "n"},
+        {"o": "patch", "t": "notes", "i": "n", "f": [1]},
+        {"o": "del", "t": "notes"},
+        {"o": "del", "t": "notes", "i": 5},
+    ],
+)
+def test_an_incomplete_operation_is_named_with_the_start_of_its_text(op: object) -> None:
+    assert store_module.op_problem(op) == bad_op(op)
+
+
+def test_an_operation_of_an_unknown_kind_is_named_by_its_kind_cut_at_40() -> None:
+    kind = "z" * 50
+    assert store_module.op_problem({"o": kind, "t": "notes"}) == t(
+        "store.reason.unknown_op", op=repr(kind)[:40]
+    )
+    assert store_module.op_problem({"t": "notes"}) == t("store.reason.unknown_op", op="None")
+
+
+def test_complete_operations_are_checked_for_their_fields_values() -> None:
+    op_problem = store_module.op_problem
+    assert op_problem({"o": "put", "t": "notes", "d": {"id": "n", "kind": "frein"}}) is None
+    assert op_problem({"o": "patch", "t": "notes", "i": "n", "f": {"lever": None}}) is None
+    assert op_problem({"o": "del", "t": "notes", "i": "n"}) is None
+    assert op_problem({"o": "put", "t": "later", "d": {"id": "n", "kind": "?"}}) is None
+    rumour = t("store.reason.bad_value", table="notes", field="kind", value="'rumeur'")
+    assert op_problem({"o": "put", "t": "notes", "d": {"id": "n", "kind": "rumeur"}}) == rumour
+    assert op_problem({"o": "patch", "t": "notes", "i": "n", "f": {"kind": "rumeur"}}) == rumour
+
+
+def test_a_record_field_holding_an_enum_takes_its_values_and_none_only_when_optional() -> None:
+    problem = store_module.field_problem
+    assert problem("notes", {}) is None
+    assert problem("notes", {"id": "n", "kind": "frein", "lever": "alliances-partenariats"}) is None
+    assert problem("notes", {"lever": None}) is None
+    assert problem("notes", {"lever": ""}) is None
+    assert problem("notes", {"lever": "x"}) == t(
+        "store.reason.bad_value", table="notes", field="lever", value="'x'"
+    )
+    for kind in (None, "", "x"):
+        assert problem("notes", {"kind": kind}) == t(
+            "store.reason.bad_value", table="notes", field="kind", value=repr(kind)
+        )
+    assert problem("notes", {"id": 3}) == t("store.reason.bad_record", table="notes")
+    assert problem("notes", {"id": None, "kind": "x"}) == t(
+        "store.reason.bad_record", table="notes"
+    )
+    assert problem("unknown", {"id": 3}) is None
+
+
+def test_the_enum_fields_of_a_record_are_found_from_its_type_hints() -> None:
+    from facilitator.domain import Lever, NoteKind
+
+    assert store_module._enum_fields("notes") == {
+        "kind": (frozenset(k.value for k in NoteKind), False),
+        "lever": (frozenset(k.value for k in Lever), True),
+    }
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"g": "1", "ops": []},
+        {"g": True, "ops": []},
+        {"g": -1, "ops": []},
+        {"g": 1.0, "ops": []},
+        {"g": 1, "ops": {}},
+        {"ops": []},
+        {"g": 1},
+    ],
+)
+def test_a_journal_entry_needs_a_whole_generation_and_a_list_of_operations(
+    entry: dict[str, object],
+) -> None:
+    assert store_module.entry_problem(entry) == bad_op(entry)
+
+
+def test_a_journal_entry_names_the_first_operation_it_cannot_apply() -> None:
+    good = {"o": "del", "t": "notes", "i": "n"}
+    first, second = {"o": "del", "t": "notes"}, {"o": "zap", "t": "notes"}
+    assert store_module.entry_problem({"g": 0, "ops": []}) is None
+    assert store_module.entry_problem({"g": 0, "ops": [good, good]}) is None
+    assert store_module.entry_problem({"g": 2, "ops": [good, first, second]}) == bad_op(first)
+
+
+def test_doc_problems_names_each_unreadable_record_of_known_tables_only() -> None:
+    tables = {
+        "notes": {"a": {"id": "a", "kind": "frein"}, "b": {"id": "b", "kind": "?"}},
+        "later": {"c": {"id": 3}},
+        "structures": {"d": {"id": 4}},
+    }
+    assert list(store_module.doc_problems(tables)) == [
+        ("notes", "b", t("store.reason.bad_value", table="notes", field="kind", value="'?'")),
+        ("structures", "d", t("store.reason.bad_record", table="structures")),
+    ]
+
+
+def test_operations_put_patch_and_delete_with_the_last_writer_winning_per_field() -> None:
+    tables: dict[str, dict[str, dict[str, object]]] = {}
+    store_module.apply_ops(
+        tables,
+        [
+            {"o": "put", "t": "notes", "d": {"id": "a", "text": "x", "kind": "frein"}},
+            {"o": "patch", "t": "notes", "i": "a", "f": {"text": "y"}},
+            {"o": "patch", "t": "notes", "i": "gone", "f": {"text": "z"}},
+            {"o": "put", "t": "notes", "d": {"id": "b"}},
+            {"o": "del", "t": "notes", "i": "b"},
+            {"o": "del", "t": "structures", "i": "never"},
+        ],
+    )
+    assert tables == {"notes": {"a": {"id": "a", "text": "y", "kind": "frein"}}, "structures": {}}
+    with pytest.raises(ValueError, match="zap"):
+        store_module.apply_ops(tables, [{"o": "zap", "t": "notes"}])
+
+
+def test_records_are_laid_out_as_tinydb_does_and_read_back() -> None:
+    tables = {"notes": {"a": {"id": "a"}, "b": {"id": "b"}}, "later": {"c": {"id": "c"}}}
+    data = store_module.to_tinydb(tables, {"generation": 4})
+    assert data == {
+        "_meta": {"1": {"generation": 4}},
+        "notes": {"1": {"id": "a"}, "2": {"id": "b"}},
+        "later": {"1": {"id": "c"}},
+    }
+    back, meta = store_module.from_tinydb(data)
+    assert meta == {"generation": 4}
+    assert back["notes"] == tables["notes"] and back["later"] == tables["later"]
+    assert set(back) == {*store_module.TABLES, "later"}
+    assert all(back[name] == {} for name in store_module.TABLES if name != "notes")
+    assert store_module.from_tinydb({}) == ({name: {} for name in store_module.TABLES}, {})
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"notes": []}, "table 'notes' is not an object"),
+        ({"notes": {"1": ["id"]}}, "a document of 'notes' has no id"),
+        ({"notes": {"1": {"text": "x"}}}, "a document of 'notes' has no id"),
+    ],
+)
+def test_a_snapshot_table_or_document_of_the_wrong_shape_is_refused(
+    data: dict[str, dict[str, object]], message: str
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        store_module.from_tinydb(data)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
+def test_a_schema_0_snapshot_is_migrated_and_a_current_one_left_as_it_is() -> None:
+    tables = {"notes": {"a": {"id": "a"}, "b": {"id": "b", "edited": "2026"}}}
+    migrated, meta = store_module.migrate(tables, {"generation": 3})
+    assert migrated["notes"] == {
+        "a": {"id": "a", "edited": None},
+        "b": {"id": "b", "edited": "2026"},
+    }
+    assert meta == {"generation": 3, "schema": 1}
+    assert store_module.migrate({}, {"schema": 0}) == ({}, {"schema": 1})
+    current = {"notes": {"a": {"id": "a"}}}
+    assert store_module.migrate(current, {"schema": 1}) == (current, {"schema": 1})
