@@ -25,7 +25,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import Resize
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator import actions, agenda
@@ -36,11 +35,11 @@ from facilitator.i18n import t
 from facilitator.programme import SessionPlan, format_day, session_plan
 from facilitator.store import CohortStore
 from facilitator.view import CohortView
-from screens.base import WriteGuard
+from screens.base import ViewScreen
 from screens.widgets.form import Field, FormScreen
 
 if TYPE_CHECKING:
-    from screens.app import FacilitatorApp
+    pass
 
 STEP = 5
 """Minutes that ``+`` and ``-`` add or take."""
@@ -114,7 +113,7 @@ def first_change(edit: AgendaEdit) -> int:
     return min(next(changed, min(len(before), len(after))), max(0, len(after) - 1))
 
 
-class AgendaEditorScreen(WriteGuard, Screen[None]):
+class AgendaEditorScreen(ViewScreen[None]):
     """One session's agenda as a table, each key one agenda action."""
 
     AUTO_FOCUS = "#editor-table"
@@ -187,13 +186,6 @@ class AgendaEditorScreen(WriteGuard, Screen[None]):
         self._queued: list[Callable[[], None]] = []
         self._status = ""
 
-    @property
-    def facilitator(self) -> FacilitatorApp:
-        from screens.app import FacilitatorApp
-
-        assert isinstance(self.app, FacilitatorApp)
-        return self.app
-
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -205,12 +197,9 @@ class AgendaEditorScreen(WriteGuard, Screen[None]):
         yield Static("", id="editor-status", classes="-empty")
         yield Footer(compact=True, show_command_palette=False)
 
-    def on_mount(self) -> None:
-        self.watch(self.app, "view", self._view_changed)
-
     def on_resize(self, event: Resize) -> None:
         if self.facilitator.view is not None:
-            self._view_changed(self.facilitator.view)
+            self.show(self.facilitator.view)
 
     # --- what is shown ------------------------------------------------------------------
 
@@ -236,9 +225,7 @@ class AgendaEditorScreen(WriteGuard, Screen[None]):
     def clock_started(self) -> bool:
         return any(e.session_id == self.session_id for e in self.view.clock)
 
-    def _view_changed(self, view: CohortView | None) -> None:
-        if view is None:
-            return
+    def show(self, view: CohortView) -> None:
         if self._busy and self._awaited is not None and view.version >= self._awaited:
             self._idle()
         plan = self.plan()
@@ -429,7 +416,7 @@ class AgendaEditorScreen(WriteGuard, Screen[None]):
         self.notify(message, timeout=3)
         if self.view.version >= version:  # a poll brought this version in already
             self._idle()
-            self._view_changed(self.view)
+            self.show(self.view)
 
     def _refused(self, message: str, undoing: AgendaEdit | None) -> None:
         if undoing is not None:

@@ -29,12 +29,10 @@ from facilitator.presence import HEARTBEAT_SECONDS, PresenceBoard, Visitor
 from facilitator.store import CohortStore, StoreError
 from facilitator.view import CohortView
 from facilitator.workspace import Workspace
+from screens.base import AREAS
 from screens.help import HelpScreen, SizeGuard, key_label
 
 POLL_SECONDS = 1.0
-
-# The cohort areas, in the order of their keys 1 to 4.
-AREAS = ("dashboard", "board", "sessions", "bilan")
 
 
 def _lazy(module: str, name: str) -> Callable[[], Screen[object]]:

@@ -1,12 +1,13 @@
-"""What every cohort area shares: the header, the area bar, the footer, and
-redrawing from the app's newest ``CohortView``."""
+"""What the app's screens share: the typed app, the guard of the write keys, and
+redrawing from the app's newest ``CohortView``; for the cohort areas, the header,
+the area bar and the footer too."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from textual.app import ComposeResult
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Static
 
 from facilitator.i18n import t
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from screens.app import FacilitatorApp
 
 AREAS = ("dashboard", "board", "sessions", "bilan")
+"""The cohort areas, in the order of their keys 1 to 4."""
+ResultT = TypeVar("ResultT")
 
 
 class AreaBar(Static):
@@ -57,33 +60,32 @@ class WriteGuard:
         return True
 
 
-class AreaScreen(WriteGuard, Screen[None]):
-    """A cohort area: subclasses compose their body and redraw in ``show``."""
-
-    AREA: ClassVar[str] = ""
+class AppScreen(WriteGuard, Screen[ResultT]):
+    """A screen of the facilitator's app, which it knows by its type."""
 
     @property
     def facilitator(self) -> FacilitatorApp:
-        from screens.app import FacilitatorApp
+        # Typed, not imported: screens.app imports every screen.
+        return cast("FacilitatorApp", self.app)
 
-        assert isinstance(self.app, FacilitatorApp)
-        return self.app
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield AreaBar(self.AREA)
-        yield from self.compose_body()
-        yield Footer(compact=True, show_command_palette=False)
+class ViewScreen(AppScreen[ResultT]):
+    """A screen of the open cohort: ``show(view)`` draws it from the app's newest view,
+    on mount and after every change (a dialog is one too: see ``ViewModal``)."""
 
-    def compose_body(self) -> ComposeResult:
-        raise NotImplementedError
+    _following = False
+    _stale = False  # a newer view came while the screen was not on show
+
+    def follow_view(self) -> None:
+        """Draw from the app's view now and after every change. Done on mount, after a
+        subclass's own on_mount (Textual calls every class's): call it earlier there
+        when what follows needs the screen drawn."""
+        if not self._following:
+            self._following = True
+            self.watch(self.app, "view", self._view_changed)
 
     def on_mount(self) -> None:
-        # Textual calls every class's on_mount, this one after a subclass's:
-        # subclasses set up their widgets and must not call super().on_mount().
-        self.watch(self.app, "view", self._view_changed)
-
-    _stale = False  # a newer view came while the screen was not on show
+        self.follow_view()
 
     def _view_changed(self, view: CohortView | None) -> None:
         if view is None:
@@ -102,5 +104,24 @@ class AreaScreen(WriteGuard, Screen[None]):
             self.show(view)
 
     def show(self, view: CohortView) -> None:
-        """Redraw from ``view``. Called on mount and after every change."""
+        """Redraw from ``view``."""
+        raise NotImplementedError
+
+
+class ViewModal(ViewScreen[ResultT], ModalScreen[ResultT]):
+    """A dialog over the open cohort's screens, drawn from its view as they are."""
+
+
+class AreaScreen(ViewScreen[None]):
+    """A cohort area: subclasses compose their body and redraw in ``show``."""
+
+    AREA: ClassVar[str] = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield AreaBar(self.AREA)
+        yield from self.compose_body()
+        yield Footer(compact=True, show_command_palette=False)
+
+    def compose_body(self) -> ComposeResult:
         raise NotImplementedError

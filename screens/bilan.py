@@ -31,7 +31,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.coordinate import Coordinate
 from textual.events import Resize
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator import actions
@@ -41,7 +40,7 @@ from facilitator.programme import day_words, humanize_day
 from facilitator.thread import Thread, peer_pairs, shared_themes, thread
 from facilitator.view import CohortView
 from facilitator.workspace import fold
-from screens.base import AreaBar, AreaScreen, WriteGuard
+from screens.base import AreaBar, AreaScreen, ViewScreen
 from screens.widgets.bilan_form import review_changes, review_form, review_values
 from screens.widgets.mirror_view import Mirror, MirrorView, by_name
 from screens.widgets.thread_view import ThreadView
@@ -107,13 +106,6 @@ def clip(text: str, width: int) -> str:
     while text and cell_len(text) > width - 1:
         text = text[:-1]
     return text.rstrip() + ELLIPSIS
-
-
-def _app(screen: Screen[Any]) -> FacilitatorApp:
-    from screens.app import FacilitatorApp
-
-    assert isinstance(screen.app, FacilitatorApp)
-    return screen.app
 
 
 # --- actions shared by the list and the thread ---------------------------------------------
@@ -336,7 +328,7 @@ class ReadingScroll(VerticalScroll, inherit_bindings=False):
     ]
 
 
-class ReadingScreen(WriteGuard, Screen[None]):
+class ReadingScreen(ViewScreen[None]):
     """A long read over the Bilan area: a title line, a scrolled body, Échap to go back.
 
     It keeps the header and the area bar, so the facilitator still sees where they
@@ -358,10 +350,6 @@ class ReadingScreen(WriteGuard, Screen[None]):
     }
     """
 
-    @property
-    def facilitator(self) -> FacilitatorApp:
-        return _app(self)
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield AreaBar("bilan")
@@ -376,15 +364,7 @@ class ReadingScreen(WriteGuard, Screen[None]):
         raise NotImplementedError
 
     def on_mount(self) -> None:
-        self.watch(self.app, "view", self._view_changed)
         self.query_one("#reading-body").focus()
-
-    def _view_changed(self, view: CohortView | None) -> None:
-        if view is not None:
-            self.show(view)
-
-    def show(self, view: CohortView) -> None:
-        raise NotImplementedError
 
     def set_title(self, text: str) -> None:
         self.query_one("#reading-title", Static).update(text)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator import actions
@@ -15,15 +14,15 @@ from facilitator.domain import InvalidInput
 from facilitator.i18n import t
 from facilitator.store import StoreError
 from facilitator.workspace import CohortEntry
-from screens.base import WriteGuard
+from screens.base import AppScreen
 from screens.dialogs.cohort_settings import CohortSettingsScreen, settings_changes, settings_from
 from screens.widgets.backups import BackupsScreen
 
 if TYPE_CHECKING:
-    from screens.app import FacilitatorApp
+    pass
 
 
-class CohortListScreen(WriteGuard, Screen[None]):
+class CohortListScreen(AppScreen[None]):
     WRITE_ACTIONS = frozenset(["archive", "new", "settings"])
     BINDINGS = [
         Binding("enter", "open", t("cohorts.key.open"), show=False),
@@ -33,13 +32,6 @@ class CohortListScreen(WriteGuard, Screen[None]):
         Binding("a", "archive", t("cohorts.key.archive")),
         Binding("b", "backups", t("cohorts.key.backups")),
     ]
-
-    @property
-    def facilitator(self) -> FacilitatorApp:
-        from screens.app import FacilitatorApp
-
-        assert isinstance(self.app, FacilitatorApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -17,7 +17,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from facilitator import actions
@@ -44,7 +43,7 @@ from facilitator.i18n import t
 from facilitator.live import live_session
 from facilitator.programme import SessionPlan, format_day, session_plan
 from facilitator.view import CohortView
-from screens.base import WriteGuard
+from screens.base import ViewScreen
 from screens.widgets.attendance import AttendanceScreen
 from screens.widgets.capture_line import CaptureLine
 from screens.widgets.clock_panel import ClockPanel
@@ -56,7 +55,7 @@ from screens.widgets.replan import ReplanScreen
 from screens.widgets.synthesis import SynthesisScreen
 
 if TYPE_CHECKING:
-    from screens.app import FacilitatorApp
+    pass
 
 EXTEND_MINUTES = 5
 AGENDA_ROWS = 5
@@ -70,7 +69,7 @@ DEFAULT_KIND = {
 }
 
 
-class SessionScreen(WriteGuard, Screen[None]):
+class SessionScreen(ViewScreen[None]):
     AUTO_FOCUS = "NoteFeed"  # a space pressed at once starts the clock, not a blank note
     WRITE_ACTIONS = frozenset(
         [
@@ -130,13 +129,6 @@ class SessionScreen(WriteGuard, Screen[None]):
         self._agenda_text = ""
         self._was_over = False
 
-    @property
-    def facilitator(self) -> FacilitatorApp:
-        from screens.app import FacilitatorApp
-
-        assert isinstance(self.app, FacilitatorApp)
-        return self.app
-
     # --- layout -------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -151,7 +143,7 @@ class SessionScreen(WriteGuard, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(CaptureLine).input.disabled = self.facilitator.workspace.read_only
-        self.watch(self.app, "view", self._view_changed)
+        self.follow_view()
         self.set_interval(1.0, self.tick)
         self.query_one(NoteFeed).focus()
 
@@ -176,8 +168,8 @@ class SessionScreen(WriteGuard, Screen[None]):
     def events(self) -> list[ClockEvent]:
         return [e for e in self.view.clock if e.session_id == self.session_id]
 
-    def _view_changed(self, view: CohortView | None) -> None:
-        if view is None or view.session(self.session_id) is None:
+    def show(self, view: CohortView) -> None:
+        if view.session(self.session_id) is None:
             return
         session = self.session
         title = view.session_title(session)

@@ -310,9 +310,7 @@ class AttendanceScreen(ListDialog):
 
     # --- what is shown -----------------------------------------------------------------
 
-    def _view_changed(self, view: CohortView | None) -> None:
-        if view is None:
-            return
+    def show(self, view: CohortView) -> None:
         for participant_id, mark in list(self.pending.items()):
             found = view.presence(self.session_id, participant_id)
             if mark.written.is_set() or (found.presence if found else None) == mark.presence:

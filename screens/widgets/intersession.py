@@ -225,9 +225,9 @@ class IntersessionScreen(ListDialog):
         session = view.session(self.session_id) if view else None
         return next_kind(session.kind) if session else None
 
-    def _view_changed(self, view: CohortView | None) -> None:
-        session = view.session(self.session_id) if view else None
-        if view is None or session is None:
+    def show(self, view: CohortView) -> None:
+        session = view.session(self.session_id)
+        if session is None:
             return
         before = next_kind(session.kind)
         structures = expected_structures(view, session)

@@ -12,20 +12,18 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from facilitator.view import CohortView
-from screens.base import WriteGuard
+from screens.base import ViewModal
 
 if TYPE_CHECKING:
-    from screens.app import FacilitatorApp
+    pass
 
 
-class ListDialog(WriteGuard, ModalScreen[None]):
+class ListDialog(ViewModal[None]):
     """Subclasses give ``PREFIX`` (the ids: ``<prefix>-title``, ``-summary``, ``-hint``),
-    the list widget, the hint, and redraw in ``_view_changed``."""
+    the list widget, the hint, and redraw in ``show``."""
 
     PREFIX: ClassVar[str] = "dialog"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
@@ -45,13 +43,6 @@ class ListDialog(WriteGuard, ModalScreen[None]):
     }
     """
 
-    @property
-    def facilitator(self) -> FacilitatorApp:
-        from screens.app import FacilitatorApp
-
-        assert isinstance(self.app, FacilitatorApp)
-        return self.app
-
     def make_list(self) -> Widget:
         raise NotImplementedError
 
@@ -68,12 +59,9 @@ class ListDialog(WriteGuard, ModalScreen[None]):
     def on_mount(self) -> None:
         # Subclasses use ready(), not on_mount: Textual calls every class's on_mount,
         # a subclass's before this one, when the list is still empty.
-        self.watch(self.app, "view", self._view_changed)
+        self.follow_view()
         self.query_one(".dialog-list").focus()
         self.ready()
 
     def ready(self) -> None:
         """Once the list is filled and focused."""
-
-    def _view_changed(self, view: CohortView | None) -> None:
-        raise NotImplementedError

@@ -32,17 +32,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.coordinate import Coordinate
 from textual.events import Resize
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from facilitator.domain import Lever, Note, NoteKind, Session, SessionKind, Structure, label
 from facilitator.i18n import t
 from facilitator.view import CohortView
 from facilitator.workspace import fold
+from screens.base import ViewModal
 from screens.widgets.attendance import expected_structures
 
 if TYPE_CHECKING:
-    from screens.app import FacilitatorApp
+    pass
 
 FINDING_KINDS = (NoteKind.CONSTAT, NoteKind.PROBLEM)
 """What the état des lieux is about."""
@@ -308,7 +308,7 @@ def by_kind_renderable(view: CohortView, notes: Sequence[Note]) -> RenderableTyp
     return Group(*parts)
 
 
-class SynthesisScreen(ModalScreen[None]):
+class SynthesisScreen(ViewModal[None]):
     """The synthesis of one session: read-only, scrollable, follows the store."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -354,13 +354,6 @@ class SynthesisScreen(ModalScreen[None]):
         self._shown_cell: tuple[str, str] | None = None
 
     @property
-    def facilitator(self) -> FacilitatorApp:
-        from screens.app import FacilitatorApp
-
-        assert isinstance(self.app, FacilitatorApp)
-        return self.app
-
-    @property
     def session(self) -> Session | None:
         view = self.facilitator.view
         return view.session(self.session_id) if view is not None else None
@@ -385,13 +378,12 @@ class SynthesisScreen(ModalScreen[None]):
             yield Static(t(hint), id="synthesis-hint")
 
     def on_mount(self) -> None:
-        self.watch(self.app, "view", self._view_changed)
         focus = "#synthesis-matrix" if self._kind == SessionKind.EVOLUTION else "#synthesis-body"
         self.query_one(focus).focus()
 
-    def _view_changed(self, view: CohortView | None) -> None:
+    def show(self, view: CohortView) -> None:
         session = self.session
-        if view is None or session is None:
+        if session is None:
             return
         self.query_one("#synthesis-title", Static).update(
             t("synthesis.title", session=view.session_title(session))
