@@ -169,7 +169,7 @@ def _parse_template(name: str, doc: dict[str, Any]) -> Template:
                 minutes=minutes,
                 min_minutes=minimum,
                 kind=ItemKind(raw["kind"]),
-                per_structure=bool(raw.get("per_structure", False)),
+                per_structure=bool(raw.get("per_structure")),
                 fixed_time=dt.time.fromisoformat(fixed) if fixed else None,
             )
         )
@@ -214,7 +214,7 @@ def own_templates(root: Path, kind: SessionKind | None = None) -> list[Template]
     given). A file that does not read as a template is skipped, never rewritten."""
     folder = own_templates_dir(root)
     found: list[Template] = []
-    for path in sorted(folder.glob(f"{OWN_PREFIX}*.json")) if folder.is_dir() else []:
+    for path in sorted(folder.glob(f"{OWN_PREFIX}*.json")):  # none if there is no folder
         try:
             template = _parse_template(path.stem, json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import string
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -357,3 +359,307 @@ def test_squeeze_properties(items: list[AgendaItem], available: int) -> None:
             assert m <= old.minutes
     table = [m for m, old in zip(new, items, strict=True) if old.per_structure]
     assert sum(table) <= sum(i.minutes for i in items if i.per_structure)
+
+
+# --- labels and warnings in the language asked ------------------------------------------
+# (The tests run in French: a label asked in English must come out in English.)
+
+
+def test_an_item_kind_is_labelled_in_the_language_asked() -> None:
+    assert agenda.kind_label("break", "en") == "break"
+    assert agenda.kind_label("round-table", "en") == "round table"
+    assert agenda.kind_label("round-table", "fr") == "tour de table"
+
+
+def test_a_shipped_template_is_labelled_by_its_session_and_variant_in_the_language_asked() -> None:
+    template = agenda.load_template("intro-long")
+    assert template.label("en") == "Introductory session (long, with theory)"
+    assert template.label("fr") == "Session introductive (longue, avec apports théoriques)"
+
+
+def test_a_workspace_template_is_labelled_by_its_own_name_in_the_language_asked() -> None:
+    own = dataclasses.replace(agenda.load_template("intro-court"), own_name="Matinée Drôme")
+    assert own.label("en") == "Matinée Drôme (workspace template)"
+    assert own.label("fr") == "Matinée Drôme (modèle de l'espace de travail)"
+
+
+def test_a_slot_below_its_minimum_is_flagged_with_its_structure_in_the_language_asked() -> None:
+    slot = item(10, key="mirror", min_minutes=25, per_structure=True, structure_id="s1")
+    (warning,) = agenda.minimum_warnings([slot], {"s1": "Les Jardins"}, lang="en")
+    title = agenda.item_title(slot, {"s1": "Les Jardins"}, "en")
+    assert title.endswith(" — Les Jardins")
+    assert warning == f"“{title}”: 10 min, below the advised minimum (25 min)."
+
+
+def test_an_item_planned_exactly_at_its_minimum_is_not_flagged() -> None:
+    at_minimum = item(25, key="mirror", min_minutes=25)
+    assert agenda.minimum_warnings([at_minimum]) == []
+    assert not agenda.plan([at_minimum], NINE)[0].below_minimum
+
+
+# --- a template file, read strictly ---------------------------------------------------------
+
+
+def template_file(*items: dict[str, object], **fields: object) -> dict[str, object]:
+    """A template as its file holds it, with these items."""
+    return {"session": "intro", "variant": "own", "start": "09:00", "items": list(items), **fields}
+
+
+def test_a_template_item_without_a_minimum_may_not_shrink() -> None:
+    template = agenda._parse_template(
+        "t", template_file({"key": "mirror", "minutes": 45, "kind": "plenary"})
+    )
+    (only,) = template.items
+    assert (only.minutes, only.min_minutes) == (45, 45)
+
+
+def test_a_template_item_keeps_the_minimum_it_gives() -> None:
+    raw = {"key": "mirror", "minutes": 45, "min_minutes": 30, "kind": "plenary"}
+    (only,) = agenda._parse_template("t", template_file(raw)).items
+    assert only.min_minutes == 30
+
+
+def test_a_template_item_with_a_title_only_has_an_empty_key_and_one_with_a_key_an_empty_title() -> (
+    None
+):
+    own = {"title": "Visite du jardin", "minutes": 30, "kind": "plenary"}
+    shipped = {"key": "mirror", "minutes": 30, "kind": "plenary"}
+    first, second = agenda._parse_template("t", template_file(own, shipped)).items
+    assert (first.key, first.title) == ("", "Visite du jardin")
+    assert (second.key, second.title) == ("mirror", "")
+
+
+def test_a_template_item_may_have_no_minimum_and_last_a_whole_working_day() -> None:
+    raw = {"key": "mirror", "minutes": agenda.MAX_ITEM_MINUTES, "min_minutes": 0, "kind": "plenary"}
+    (only,) = agenda._parse_template("t", template_file(raw)).items
+    assert (only.minutes, only.min_minutes) == (480, 0)
+
+
+def test_a_template_item_is_fixed_in_time_and_laid_per_structure_only_when_it_says_so() -> None:
+    pinned = {"key": "lunch", "minutes": 60, "kind": "break", "fixed_time": "12:30"}
+    table = {"key": "round", "minutes": 10, "kind": "round-table", "per_structure": True}
+    lunch, round_table = agenda._parse_template("t", template_file(pinned, table)).items
+    assert (lunch.fixed_time, lunch.per_structure) == (dt.time(12, 30), False)
+    assert (round_table.fixed_time, round_table.per_structure) == (None, True)
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (
+            {"key": "mirror", "minutes": 45, "kind": "plenary", "colour": "red"},
+            "unknown fields ['colour']",
+        ),
+        (
+            {"title": "Visite", "minutes": 481, "kind": "plenary"},
+            "'Visite': need 0 <= min_minutes <= minutes <= 480",
+        ),
+        (
+            {"key": "mirror", "minutes": 30, "min_minutes": 40, "kind": "plenary"},
+            "'mirror': need 0 <= min_minutes <= minutes <= 480",
+        ),
+        (
+            {"title": "  ", "minutes": 30, "kind": "plenary"},
+            "an item has neither a key nor a title",
+        ),
+    ],
+)
+def test_a_mistake_in_a_template_file_is_said_with_the_template_and_the_item(
+    raw: dict[str, object], why: str
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        agenda._parse_template("mine", template_file(raw))
+    assert str(caught.value) == f"agenda template 'mine': {why}"
+
+
+def test_a_template_file_without_items_is_a_mistake() -> None:
+    doc = template_file()
+    del doc["items"]
+    with pytest.raises(ValueError, match=r"^agenda template 'mine': no items$"):
+        agenda._parse_template("mine", doc)
+
+
+# --- a workspace's own templates ------------------------------------------------------------
+
+
+def test_an_own_template_is_named_by_its_name_folded_to_letters_digits_and_dashes() -> None:
+    assert agenda.own_template_name("  (Matinée) Drôme 2  ") == "espace-matinee-drome-2"
+    assert agenda.own_template_name("a" * 70) == "espace-" + "a" * 60
+
+
+def test_an_own_template_name_without_a_letter_or_digit_is_refused_on_the_name_field() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        agenda.own_template_name(" — ! ")
+    assert (caught.value.key, caught.value.field) == ("domain.error.empty_name", "name")
+
+
+def write_own(root: Path, stem: str, doc: object) -> None:
+    folder = agenda.own_templates_dir(root)
+    folder.mkdir(exist_ok=True)
+    text = doc if isinstance(doc, str) else json.dumps(doc, ensure_ascii=False)
+    (folder / f"{stem}.json").write_text(text, encoding="utf-8")
+
+
+def test_own_templates_are_listed_by_their_names_skipping_unreadable_files(tmp_path: Path) -> None:
+    mirror = {"key": "mirror", "minutes": 30, "kind": "plenary"}
+    write_own(tmp_path, "espace-a", "{not json")
+    write_own(tmp_path, "espace-b", template_file(mirror, own_name="Zèbre"))
+    write_own(tmp_path, "espace-c", template_file(mirror, own_name="abeille"))
+    write_own(tmp_path, "espace-d", template_file(mirror, own_name="Écureuil", session="bilan"))
+    write_own(tmp_path, "other", template_file(mirror, own_name="not a workspace template"))
+    listed = agenda.own_templates(tmp_path)
+    assert [tpl.own_name for tpl in listed] == ["abeille", "Zèbre", "Écureuil"]
+    assert [tpl.name for tpl in agenda.own_templates(tmp_path, SessionKind.BILAN)] == ["espace-d"]
+
+
+def test_a_workspace_without_a_templates_folder_has_no_own_templates(tmp_path: Path) -> None:
+    assert agenda.own_templates(tmp_path) == []
+
+
+def day_to_save() -> agenda.Day:
+    """A morning with a pinned item, a round table of three, a break and an odd kind."""
+    table = agenda.TemplateItem("mirror", 15, 10, ItemKind.ROUND_TABLE, per_structure=True)
+    items = [
+        *agenda.from_template_item(table, cohort(3)),
+        dataclasses.replace(agenda.free_item("Visite", 40), fixed_time=dt.time(10, 30)),
+        item(15, key="break", min_minutes=20, kind="break"),
+        item(20, title="Atelier", kind="atelier"),
+    ]
+    return agenda.Day(items, NINE, dt.time(12, 30))
+
+
+def test_an_agenda_saved_as_a_template_keeps_its_items_hours_and_name() -> None:
+    template = agenda.template_from_agenda("  Matinée   Drôme ", SessionKind.INTRO, day_to_save())
+    assert (template.name, template.own_name) == ("espace-matinee-drome", "Matinée Drôme")
+    assert (template.session, template.variant) == (SessionKind.INTRO, "own")
+    assert (template.start, template.end) == (NINE, dt.time(12, 30))
+    table, visit, pause, odd = template.items
+    assert table == agenda.TemplateItem("mirror", 15, 10, ItemKind.ROUND_TABLE, per_structure=True)
+    assert (visit.title, visit.fixed_time, visit.kind) == (
+        "Visite",
+        dt.time(10, 30),
+        ItemKind.PLENARY,
+    )
+    assert (pause.key, pause.minutes, pause.min_minutes, pause.kind) == (
+        "break",
+        15,
+        15,
+        ItemKind.BREAK,
+    )
+    assert (odd.title, odd.kind) == ("Atelier", ItemKind.PLENARY)  # a kind no longer known
+
+
+def test_an_empty_agenda_cannot_be_saved_as_a_template() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        agenda.template_from_agenda("Vide", SessionKind.INTRO, agenda.Day([], NINE, None))
+    assert (caught.value.key, caught.value.field) == ("agenda.error.empty_template", "name")
+
+
+@pytest.mark.parametrize("end", [dt.time(12, 30), None], ids=["fixed end", "no end"])
+def test_a_saved_template_reads_back_as_itself(tmp_path: Path, end: dt.time | None) -> None:
+    day = dataclasses.replace(day_to_save(), end=end)
+    template = agenda.template_from_agenda("Matinée Drôme", SessionKind.INTRO, day)
+    doc = agenda.template_doc(template)
+    assert doc["end"] == (None if end is None else "12:30")
+    write_own(tmp_path, template.name, doc)
+    assert agenda.own_templates(tmp_path) == [template]
+
+
+def test_the_items_offered_for_a_session_come_from_its_own_templates_only() -> None:
+    offered = agenda.template_items(SessionKind.BILAN)
+    assert [i.key for i in offered] == [i.key for i in agenda.load_template("bilan").items]
+
+
+# --- round tables as the cohort changes -------------------------------------------------------
+
+
+def test_an_item_made_a_round_table_gives_each_structure_a_slot_the_first_keeping_id_and_time() -> (
+    None
+):
+    pinned = item(20, key="mirror", fixed_time=dt.time(10, 0))
+    structures = cohort(3)
+    items = agenda.set_round_table([item(10, key="a"), pinned], 1, structures, on=True)
+    first, *others = items[1:]
+    assert (first.id, first.fixed_time) == (pinned.id, dt.time(10, 0))
+    assert all(slot.fixed_time is None for slot in others)
+    assert len({slot.id for slot in items}) == 4 and None not in {slot.id for slot in items}
+    assert [slot.structure_id for slot in items[1:]] == [s.id for s in structures]
+    assert all(slot.per_structure is True for slot in items[1:])
+    assert {(slot.kind, slot.minutes, slot.key) for slot in items[1:]} == {
+        ("round-table", 20, "mirror")
+    }
+
+
+def test_an_item_made_a_round_table_before_any_structure_keeps_one_open_slot() -> None:
+    plain = item(20, key="mirror")
+    (slot,) = agenda.set_round_table([plain], 0, [], on=True)
+    assert (slot.id, slot.per_structure, slot.structure_id) == (plain.id, True, None)
+
+
+def test_a_round_table_folds_back_into_one_item_of_one_slots_minutes() -> None:
+    table = agenda.set_round_table([item(20, key="mirror")], 0, cohort(3), on=True)
+    assert agenda.set_round_table(table, 2, cohort(3), on=True) == table
+    (folded,) = agenda.set_round_table(table, 2, cohort(3), on=False)
+    assert (folded.id, folded.minutes, folded.per_structure, folded.structure_id) == (
+        table[0].id,
+        20,
+        False,
+        None,
+    )
+
+
+def test_a_structure_that_joins_gets_a_new_unpinned_slot_at_the_end_of_each_round_table() -> None:
+    old, new = cohort(2)
+    first = dataclasses.replace(
+        agenda.from_template_item(
+            agenda.TemplateItem("mirror", 15, 10, ItemKind.ROUND_TABLE, per_structure=True), [old]
+        )[0],
+        fixed_time=dt.time(9, 30),
+    )
+    second = item(10, key="echo", per_structure=True, structure_id=old.id)
+    items = agenda.with_slot_for([first, second, item(5, key="end")], new.id)
+    assert [(i.key, i.structure_id) for i in items] == [
+        ("mirror", old.id),
+        ("mirror", new.id),
+        ("echo", old.id),
+        ("echo", new.id),
+        ("end", None),
+    ]
+    assert items[1].fixed_time is None
+    assert len({i.id for i in items}) == 5 and None not in {i.id for i in items}
+
+
+def test_the_open_slot_of_a_round_table_that_starts_the_day_goes_to_the_first_structure() -> None:
+    (joined,) = cohort(1)
+    (open_slot,) = agenda.instantiate(
+        agenda.Template(
+            "t",
+            SessionKind.INTRO,
+            "own",
+            NINE,
+            None,
+            (agenda.TemplateItem("mirror", 15, 10, ItemKind.ROUND_TABLE, per_structure=True),),
+        ),
+        [],
+    )
+    (slot,) = agenda.with_slot_for([open_slot], joined.id)
+    assert (slot.id, slot.structure_id) == (open_slot.id, joined.id)
+
+
+# --- squeezing at the edges -----------------------------------------------------------------
+
+
+def test_a_one_minute_deficit_is_taken_from_one_item() -> None:
+    items = [item(30, min_minutes=20), item(60, min_minutes=30)]
+    assert agenda.squeeze(items, 89) == ([30, 59], 0)
+
+
+def test_a_round_table_of_two_shrinks_both_slots_alike() -> None:
+    slots = [item(15, key="s", per_structure=True, min_minutes=10) for _ in range(2)]
+    assert agenda.squeeze(slots, 24) == ([12, 12], 0)
+
+
+def test_two_round_tables_shrink_as_two_blocks() -> None:
+    a = [item(20, key="a", per_structure=True, min_minutes=10) for _ in range(2)]
+    b = [item(10, key="b", per_structure=True, min_minutes=10) for _ in range(2)]
+    assert agenda.squeeze([*a, *b], 56) == ([18, 18, 10, 10], 0)
