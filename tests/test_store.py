@@ -968,3 +968,56 @@ def test_a_schema_0_snapshot_is_migrated_and_a_current_one_left_as_it_is() -> No
     assert store_module.migrate({}, {"schema": 0}) == ({}, {"schema": 1})
     current = {"notes": {"a": {"id": "a"}}}
     assert store_module.migrate(current, {"schema": 1}) == (current, {"schema": 1})
+
+
+def test_each_store_error_says_what_is_wrong_with_which_file() -> None:
+    path, backup = Path("/ws/abc.json"), Path("/ws/backups/abc/1.json")
+    damaged = DamagedFile(path, "fichier vide", backup)
+    assert (damaged.path, damaged.reason, damaged.backup) == (path, "fichier vide", backup)
+    assert str(damaged) == t(
+        "store.error.damaged",
+        path=str(path),
+        reason="fichier vide",
+        backup=t("store.backup_at", path=str(backup)),
+    )
+    assert t("store.no_backup") in str(DamagedFile(path, "x", None))
+    full = OSError(errno.ENOSPC, "No space left on device")
+    failed = WriteFailed(path, full)
+    assert failed.error is full
+    assert str(failed) == t(
+        "store.error.write_failed", path=str(path), reason="No space left on device"
+    )
+    assert "plain words" in str(WriteFailed(path, OSError("plain words")))
+    assert str(store_module.StoreBusy(path)) == t("store.error.busy", path=str(path), seconds=15)
+    assert str(ReadOnlyStore()) == t("store.error.read_only")
+    assert str(RecordGone()) == t("store.error.gone")
+
+
+def test_a_snapshot_absent_or_empty_reads_as_nothing_and_one_not_an_object_is_refused(
+    tmp_path: Path,
+) -> None:
+    storage = AtomicJSONStorage(tmp_path / "abc.json")
+    assert storage.read() is None
+    storage.path.write_bytes(b"")
+    assert storage.read() is None
+    storage.path.write_bytes(b"[1]")
+    with pytest.raises(ValueError, match=r"^not a TinyDB database$"):
+        storage.read()
+    storage.write({"notes": {"1": {"id": "é", "text": "a b"}}})
+    assert storage.path.read_bytes() == '{"notes":{"1":{"id":"é","text":"a b"}}}'.encode()
+    assert storage.read() == {"notes": {"1": {"id": "é", "text": "a b"}}}
+
+
+def test_a_cohort_locked_by_another_program_past_the_timeout_is_busy_and_names_it(
+    small_cohort: CohortStore,
+) -> None:
+    from filelock import FileLock
+
+    other = FileLock(str(small_cohort.lock_path), thread_local=False)
+    store = CohortStore(small_cohort.path)
+    store._file_lock.timeout = 0.2
+    with other, pytest.raises(store_module.StoreBusy) as caught:
+        store.put(Note(text="bloquée"))
+    assert str(small_cohort.path) in str(caught.value)
+    store.put(Note(text="libre"))
+    assert note_texts(small_cohort.path) == ["libre"]
