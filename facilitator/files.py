@@ -302,9 +302,10 @@ def filesystem_type(path: Path, mounts: Path = Path("/proc/mounts")) -> str | No
 
 
 def on_network_filesystem(path: Path, mounts: Path = Path("/proc/mounts")) -> str | None:
-    """The network filesystem type under ``path``, where file locks may not hold."""
-    probe = path
-    while not probe.exists() and probe != probe.parent:
-        probe = probe.parent
-    kind = filesystem_type(probe, mounts)
+    """The network filesystem type under ``path``, where file locks may not hold.
+
+    A workspace not made yet is judged by where it will be: its real path names the
+    mount that will hold it (``os.path.realpath`` needs no file to exist).
+    """
+    kind = filesystem_type(path, mounts)
     return kind if kind in NETWORK_FILESYSTEMS else None

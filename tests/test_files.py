@@ -530,6 +530,13 @@ def test_a_workspace_not_made_yet_is_judged_by_the_nearest_folder_that_exists(
     assert on_network_filesystem(tmp_path / "a" / "b" / "ws", mounts) == "nfs"
 
 
+def test_a_mount_point_is_matched_whole_whatever_its_last_letters(tmp_path: Path) -> None:
+    mounts = tmp_path / "mounts"
+    mounts.write_text(f"/ / ext4 rw 0 0\nnas {tmp_path}/NAS-X nfs rw 0 0\n")
+    assert filesystem_type(tmp_path / "NAS-X" / "ws", mounts) == "nfs"
+    assert filesystem_type(tmp_path / "NAS-" / "ws", mounts) == "ext4"
+
+
 def test_the_mount_point_is_compared_with_the_real_path_of_the_folder(tmp_path: Path) -> None:
     real = tmp_path / "real"
     real.mkdir()
