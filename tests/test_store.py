@@ -1021,3 +1021,183 @@ def test_a_cohort_locked_by_another_program_past_the_timeout_is_busy_and_names_i
     assert str(small_cohort.path) in str(caught.value)
     store.put(Note(text="libre"))
     assert note_texts(small_cohort.path) == ["libre"]
+
+
+# --- backups listed, chosen and restored --------------------------------------------
+
+
+def stamp_of(when: arrow.Arrow) -> str:
+    return when.format("YYYYMMDDTHHmmssSSSSSS")
+
+
+def test_the_backups_are_the_stamped_files_of_the_folder_newest_first(
+    small_cohort: CohortStore,
+) -> None:
+    small_cohort.backup()  # makes the folder
+    for old in small_cohort.backup_dir.iterdir():
+        old.unlink()
+    folder = small_cohort.backup_dir
+    now = arrow.utcnow()
+    names = [stamp_of(now.shift(hours=-h)) + ".json" for h in (3, 1, 2)]
+    for name in names:
+        (folder / name).write_bytes(small_cohort.path.read_bytes())
+    (folder / "pas-une-date.json").write_text("{}")
+    (folder / f"{stamp_of(now)}.json").mkdir()  # a folder, not a backup
+    (folder / f"{stamp_of(now.shift(hours=1))}.json").symlink_to(small_cohort.path)
+    (folder / f"{stamp_of(now)}.txt").write_text("{}")
+    listed = small_cohort.backups()
+    assert [b.path.name for b in listed] == sorted(names, reverse=True)
+    assert [b.taken for b in listed] == [now.shift(hours=-h) for h in (1, 2, 3)]
+
+
+def test_a_cohort_without_a_backup_folder_has_no_backups(small_cohort: CohortStore) -> None:
+    assert not small_cohort.backup_dir.exists()
+    assert small_cohort.backups() == []
+    assert small_cohort.newest_good_backup() is None
+
+
+def test_the_newest_good_backup_skips_unreadable_and_empty_ones(
+    small_cohort: CohortStore,
+) -> None:
+    good = small_cohort.backup()
+    folder = small_cohort.backup_dir
+    now = arrow.utcnow()
+    (folder / f"{stamp_of(now.shift(hours=1))}.json").write_text("{pas du json")
+    (folder / f"{stamp_of(now.shift(hours=2))}.json").write_text("")
+    (folder / f"{stamp_of(now.shift(hours=3))}.json").write_text('{"notes": {"1": {}}}')
+    assert len(small_cohort.backups()) == 4
+    assert small_cohort.newest_good_backup() == good
+    good.unlink()
+    assert small_cohort.newest_good_backup() is None
+
+
+@pytest.mark.parametrize("content,reason", [(b"", "fichier vide"), (b"[]", "not a TinyDB")])
+def test_restoring_an_empty_or_unreadable_backup_is_refused_and_names_it(
+    small_cohort: CohortStore, tmp_path: Path, content: bytes, reason: str
+) -> None:
+    backup = tmp_path / "backup.json"
+    backup.write_bytes(content)
+    before = every_byte(small_cohort.path.parent)
+    with pytest.raises(DamagedFile) as caught:
+        small_cohort.restore(backup)
+    assert caught.value.path == backup and caught.value.backup is None
+    assert reason in caught.value.reason
+    assert every_byte(small_cohort.path.parent) == before
+
+
+def test_a_restored_snapshot_is_newer_than_every_generation_seen(
+    small_cohort: CohortStore,
+) -> None:
+    small_cohort.put(Note(text="avant"))
+    backup = small_cohort.backup()
+    data = json.loads(backup.read_text())
+    data["_meta"]["1"]["generation"] = 50
+    backup.write_text(json.dumps(data))
+    small_cohort.restore(backup)
+    assert generation_on_disk(small_cohort.path) == 51
+    data["_meta"]["1"]["generation"] = 3
+    backup.write_text(json.dumps(data))
+    small_cohort.restore(backup)
+    assert generation_on_disk(small_cohort.path) == 52
+    with open(small_cohort.journal_path, "ab") as journal:  # a line of a newer snapshot
+        journal.write(encode_line(80, [{"o": "del", "t": "notes", "i": "x"}]))
+    small_cohort.restore(backup)
+    assert generation_on_disk(small_cohort.path) == 81
+    assert [n.text for n in CohortStore(small_cohort.path).records(Note)] == ["avant"]
+
+
+def test_a_damaged_cohort_is_restored_its_snapshot_and_journal_kept_byte_for_byte(
+    small_cohort: CohortStore,
+) -> None:
+    small_cohort.put(Note(text="avant"))
+    backup = small_cohort.backup()
+    small_cohort.put(Note(text="après"))
+    journal = small_cohort.journal_path.read_bytes()
+    small_cohort.path.write_bytes(b"{abime")
+    kept = CohortStore(small_cohort.path).restore(backup)
+    assert kept.name.endswith(".damaged") and kept.parent == small_cohort.backup_dir
+    assert kept.read_bytes() == b"{abime"
+    assert kept.with_name(kept.name.replace(".damaged", ".journal.damaged")).read_bytes() == journal
+    assert note_texts(small_cohort.path) == ["avant"]
+    small_cohort.journal_path.unlink(missing_ok=True)
+    small_cohort.path.write_bytes(b"{encore")
+    kept = CohortStore(small_cohort.path).restore(backup)
+    assert kept.read_bytes() == b"{encore"
+    assert [p.name for p in small_cohort.backup_dir.glob("*.journal.damaged")] != []
+    assert len(list(small_cohort.backup_dir.glob("*.journal.damaged"))) == 1
+
+
+def test_a_salvage_is_written_as_a_new_backup_and_refused_in_read_only(
+    small_cohort: CohortStore,
+) -> None:
+    tables = {"notes": {"s": {"id": "s", "text": "sauvée", "kind": "constat"}}}
+    path = small_cohort.write_backup(tables, {"generation": 9})
+    assert path.parent == small_cohort.backup_dir and path.suffix == ".json"
+    assert json.loads(path.read_text())["notes"] == {"1": tables["notes"]["s"]}
+    with pytest.raises(ReadOnlyStore):
+        CohortStore(small_cohort.path, read_only=True).write_backup(tables, {})
+
+
+# --- reading: what changed on disk, records decoded ----------------------------------
+
+
+def test_refresh_says_whether_another_store_changed_the_cohort(small_cohort: CohortStore) -> None:
+    reader = CohortStore(small_cohort.path)
+    assert reader.refresh() is True  # the first read
+    assert reader.refresh() is False
+    small_cohort.put(Note(text="ailleurs"))
+    assert reader.refresh() is True
+    assert reader.refresh() is False
+
+
+def test_every_way_of_reading_loads_a_store_not_read_yet(small_cohort: CohortStore) -> None:
+    note = Note(text="là")
+    small_cohort.put(note)
+    assert [d["text"] for d in CohortStore(small_cohort.path).docs("notes")] == ["là"]
+    assert CohortStore(small_cohort.path).docs("nothing") == []
+    assert list(CohortStore(small_cohort.path).all_docs()["notes"]) == [note.id]
+    got = CohortStore(small_cohort.path).get(Note, note.id)
+    assert got is not None and got.text == "là"
+    assert CohortStore(small_cohort.path).get(Note, "absent") is None
+    assert small_cohort.generation == 1
+    assert CohortStore(small_cohort.path).records(Note)[0].text == "là"
+    with small_cohort.locked_read():
+        assert [d["text"] for d in small_cohort.docs("notes")] == ["là"]
+
+
+def test_a_record_that_cannot_be_decoded_names_its_table_id_and_error(
+    small_cohort: CohortStore,
+) -> None:
+    small_cohort.apply([{"o": "put", "t": "notes", "d": {"id": "n", "text": "x"}}])  # no date
+    with pytest.raises(DamagedFile) as caught:
+        CohortStore(small_cohort.path).records(Note)
+    assert caught.value.reason == t(
+        "store.reason.record", table="notes", id="n", problem="KeyError: 'created'"
+    )
+    with pytest.raises(DamagedFile) as caught:
+        small_cohort._decode(Note, {"text": "x"})
+    assert "l'enregistrement ? de la table notes" in caught.value.reason
+
+
+def test_writing_no_operation_changes_nothing_and_is_still_refused_in_read_only(
+    small_cohort: CohortStore,
+) -> None:
+    before = every_byte(small_cohort.path.parent)
+    version = small_cohort.version
+    small_cohort.apply([])
+    assert every_byte(small_cohort.path.parent) == before
+    assert small_cohort.version == version
+    with pytest.raises(ReadOnlyStore):
+        CohortStore(small_cohort.path, read_only=True).apply([])
+
+
+def test_a_backup_that_fails_before_the_first_write_does_not_stop_the_write(
+    small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*args: object) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    writer = CohortStore(small_cohort.path)
+    monkeypatch.setattr(writer, "_write_backup", full)
+    writer.put(Note(text="écrite quand même"))
+    assert note_texts(small_cohort.path) == ["écrite quand même"]
