@@ -544,3 +544,25 @@ def test_the_mount_point_is_compared_with_the_real_path_of_the_folder(tmp_path: 
     mounts = tmp_path / "mounts"
     mounts.write_text(f"/ / ext4 rw 0 0\nsrv {real} nfs rw 0 0\n")
     assert on_network_filesystem(tmp_path / "named", mounts) == "nfs"
+
+
+def test_a_new_folder_is_private_from_its_creation_not_only_after_its_chmod(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between mkdir and chmod, another member could already open a looser folder."""
+    seen: list[int] = []
+    real_chmod = os.chmod
+
+    def chmod(path: object, mode: int) -> None:
+        seen.append(mode_of(Path(str(path))))
+        real_chmod(path, mode)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "chmod", chmod)
+    old = os.umask(0)
+    try:
+        ensure_dir(tmp_path / "backups")
+        ensure_root(tmp_path / "a" / "ws")
+    finally:
+        os.umask(old)
+    assert [oct(mode) for mode in seen] == ["0o700", "0o700"]
+    assert mode_of(tmp_path / "a") == 0o700
