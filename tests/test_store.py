@@ -18,6 +18,7 @@ from pathlib import Path
 
 import arrow
 import pytest
+from filelock import FileLock
 from tinydb import TinyDB
 
 from facilitator import store as store_module
@@ -1011,8 +1012,6 @@ def test_a_snapshot_absent_or_empty_reads_as_nothing_and_one_not_an_object_is_re
 def test_a_cohort_locked_by_another_program_past_the_timeout_is_busy_and_names_it(
     small_cohort: CohortStore,
 ) -> None:
-    from filelock import FileLock
-
     other = FileLock(str(small_cohort.lock_path), thread_local=False)
     store = CohortStore(small_cohort.path)
     store._file_lock.timeout = 0.2
@@ -1201,3 +1200,114 @@ def test_a_backup_that_fails_before_the_first_write_does_not_stop_the_write(
     monkeypatch.setattr(writer, "_write_backup", full)
     writer.put(Note(text="écrite quand même"))
     assert note_texts(small_cohort.path) == ["écrite quand même"]
+
+
+# --- the lock, read-only, housekeeping -------------------------------------------------
+
+
+def held_lock(store: CohortStore) -> FileLock:
+    return FileLock(str(store.lock_path), thread_local=False)
+
+
+def test_a_read_only_store_waits_for_a_writer_when_it_may_take_the_lock(
+    small_cohort: CohortStore,
+) -> None:
+    reader = CohortStore(small_cohort.path, read_only=True)
+    reader._file_lock.timeout = 0.2
+    with held_lock(small_cohort), pytest.raises(store_module.StoreBusy):
+        reader.refresh()
+
+
+@pytest.mark.parametrize("why", ["no lock file", "folder not writable", "read-only mount"])
+def test_a_read_only_store_reads_without_the_lock_when_it_may_not_take_it(
+    small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch, why: str
+) -> None:
+    small_cohort.put(Note(text="lue"))
+    if why == "no lock file":
+        small_cohort.lock_path.unlink()
+    elif why == "folder not writable":
+        real_access = os.access
+        monkeypatch.setattr(
+            store_module.os,
+            "access",
+            lambda path, mode: mode != os.W_OK and real_access(path, mode),
+        )
+    else:
+        monkeypatch.setattr(store_module, "_read_only_mount", lambda folder: True)
+    reader = CohortStore(small_cohort.path, read_only=True)
+    reader._file_lock.timeout = 0.2
+    if why == "no lock file":
+        assert [n.text for n in reader.records(Note)] == ["lue"]
+        assert not small_cohort.lock_path.exists()
+        return
+    with held_lock(small_cohort):
+        assert [n.text for n in reader.records(Note)] == ["lue"]
+
+
+def test_a_read_only_mount_is_told_by_the_filesystem_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert store_module._read_only_mount(tmp_path) is False
+    assert store_module._read_only_mount(tmp_path / "absent") is False
+    real = os.statvfs(tmp_path)
+
+    class Flags:
+        f_flag = real.f_flag | os.ST_RDONLY
+
+    monkeypatch.setattr(store_module.os, "statvfs", lambda folder: Flags())
+    assert store_module._read_only_mount(tmp_path) is True
+
+
+def test_orphan_temporary_files_of_a_cohort_are_swept_by_its_first_writer_only(
+    small_cohort: CohortStore,
+) -> None:
+    small_cohort.backup()
+    stem = small_cohort.path.stem
+    folder = small_cohort.path.parent
+    orphans = [
+        folder / f".{stem}.json.4242.0a0b0c0d.tmp",
+        folder / f".{stem}.erasing.4242.0a0b0c0d.tmp",
+        small_cohort.backup_dir / ".20260101T000000000000.json.4242.0a0b0c0d.tmp",
+    ]
+    others = [folder / ".autre.json.4242.0a0b0c0d.tmp", folder / f".{stem}json.1.tmp"]
+    for path in (*orphans, *others):
+        path.write_text("")
+    CohortStore(small_cohort.path, read_only=True).records(Note)
+    assert all(path.exists() for path in orphans)
+    writer = CohortStore(small_cohort.path)
+    writer.records(Note)
+    assert not any(path.exists() for path in orphans)
+    assert all(path.exists() for path in others)
+    orphans[0].write_text("")
+    writer.records(Note)  # once per process: a live writer's file is never swept
+    assert orphans[0].exists()
+
+
+def test_the_backups_folders_and_files_are_tightened_by_the_first_writer(
+    small_cohort: CohortStore,
+) -> None:
+    backup = small_cohort.backup()
+    for path in (small_cohort.backup_dir.parent, small_cohort.backup_dir):
+        os.chmod(path, 0o755)
+    os.chmod(backup, 0o644)
+    os.chmod(small_cohort.lock_path, 0o666)
+    CohortStore(small_cohort.path).records(Note)
+    assert stat.S_IMODE(small_cohort.backup_dir.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(small_cohort.backup_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert stat.S_IMODE(small_cohort.lock_path.stat().st_mode) == 0o600
+
+
+def test_a_cohort_whose_snapshot_is_gone_or_not_a_file_says_so(
+    small_cohort: CohortStore,
+) -> None:
+    from facilitator.files import NotARegularFile, StoreError
+
+    small_cohort.path.unlink()
+    with pytest.raises(StoreError) as caught:
+        CohortStore(small_cohort.path).records(Note)
+    assert caught.value.key == "store.error.missing"
+    assert str(small_cohort.path) in str(caught.value)
+    os.mkfifo(small_cohort.path)
+    with pytest.raises(NotARegularFile):
+        CohortStore(small_cohort.path).records(Note)
