@@ -566,3 +566,11 @@ def test_a_new_folder_is_private_from_its_creation_not_only_after_its_chmod(
         os.umask(old)
     assert [oct(mode) for mode in seen] == ["0o700", "0o700"]
     assert mode_of(tmp_path / "a") == 0o700
+
+
+def test_a_temporary_file_gone_before_the_sweep_reaches_it_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gone = temp_path(tmp_path / "abc.json")
+    monkeypatch.setattr(Path, "glob", lambda self, pattern: iter([gone]))
+    assert sweep_temp_files(tmp_path, "abc.") == [gone]
