@@ -663,3 +663,79 @@ def test_two_round_tables_shrink_as_two_blocks() -> None:
     a = [item(20, key="a", per_structure=True, min_minutes=10) for _ in range(2)]
     b = [item(10, key="b", per_structure=True, min_minutes=10) for _ in range(2)]
     assert agenda.squeeze([*a, *b], 56) == ([18, 18, 10, 10], 0)
+
+
+# --- a facilitator's own items --------------------------------------------------------------
+
+
+def test_an_own_item_may_shrink_to_two_thirds_of_its_minutes_and_has_the_kind_asked() -> None:
+    visit = agenda.free_item("  Visite   du jardin ", 45)
+    assert (visit.title, visit.minutes, visit.min_minutes, visit.kind) == (
+        "Visite du jardin",
+        45,
+        30,
+        "plenary",
+    )
+    assert agenda.free_item("Café", 15, ItemKind.BREAK).kind == "break"
+
+
+def test_an_own_item_without_a_title_is_refused_on_the_title_field() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        agenda.free_item("   ", 30)
+    assert (caught.value.key, caught.value.field) == ("agenda.error.empty_title", "title")
+
+
+def test_a_resized_own_item_keeps_its_minimum_in_proportion_a_template_item_keeps_its_own() -> None:
+    items = [
+        item(5, key="a"),
+        agenda.free_item("Visite", 45),
+        item(30, key="mirror", min_minutes=25),
+    ]
+    resized = agenda.resize(agenda.resize(items, 1, 60), 2, 40)
+    assert [(i.minutes, i.min_minutes) for i in resized] == [(5, 0), (60, 40), (40, 25)]
+    assert [i.id for i in resized] == [i.id for i in items]
+
+
+# --- limits of an edit ----------------------------------------------------------------------
+
+
+def test_an_item_may_last_a_whole_working_day_and_not_a_minute_more() -> None:
+    assert agenda.check_minutes(agenda.MAX_ITEM_MINUTES) == 480
+    with pytest.raises(InvalidInput) as caught:
+        agenda.check_minutes(481)
+    assert (caught.value.key, caught.value.field) == ("agenda.error.too_long", "minutes")
+    assert caught.value.values == {"value": 481, "max": 480}
+
+
+def test_a_round_table_is_its_run_of_neighbouring_slots_with_the_same_title() -> None:
+    a = [item(10, key="a", per_structure=True, structure_id=f"s{i}") for i in range(3)]
+    b = [item(10, key="b", per_structure=True, structure_id=f"s{i}") for i in range(2)]
+    items = [item(5, key="x"), *a, *b, item(5, key="y")]
+    expected = [range(0, 1), *[range(1, 4)] * 3, *[range(4, 6)] * 2, range(6, 7)]
+    assert [agenda.round_table(items, i) for i in range(len(items))] == expected
+    assert [agenda.round_table(b, i) for i in range(2)] == [range(0, 2), range(0, 2)]
+
+
+def day(*items: AgendaItem, end: dt.time | None = None) -> agenda.Day:
+    return agenda.Day(list(items), NINE, end)
+
+
+def test_an_item_pinned_before_the_session_starts_is_refused_one_pinned_at_its_start_is_not() -> (
+    None
+):
+    agenda.check_agenda(day(), day(item(10, key="a", fixed_time=NINE)))
+    with pytest.raises(InvalidInput) as caught:
+        agenda.check_agenda(day(), day(item(10, key="a", fixed_time=dt.time(8, 59))))
+    assert caught.value.key == "agenda.error.out_of_order"
+    assert caught.value.values["time"] == "08:59" and caught.value.values["position"] == 1
+
+
+def test_an_item_pinned_at_the_start_of_the_item_above_it_is_refused() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        agenda.check_agenda(day(), day(item(30, key="a"), item(10, key="b", fixed_time=NINE)))
+    assert caught.value.values["position"] == 2
+
+
+def test_a_plan_that_ends_in_time_overruns_by_nothing() -> None:
+    assert agenda.overrun([item(60, key="a")], NINE, dt.time(10, 0)) == 0
+    assert agenda.overrun([item(61, key="a")], NINE, dt.time(10, 0)) == 1
