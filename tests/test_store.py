@@ -1311,3 +1311,18 @@ def test_a_cohort_whose_snapshot_is_gone_or_not_a_file_says_so(
     os.mkfifo(small_cohort.path)
     with pytest.raises(NotARegularFile):
         CohortStore(small_cohort.path).records(Note)
+
+
+def test_a_snapshot_with_a_bad_record_restored_over_is_still_counted_for_its_generation(
+    small_cohort: CohortStore,
+) -> None:
+    small_cohort.put(Note(text="avant"))
+    backup = small_cohort.backup()
+    small_cohort.compact()
+    data = json.loads(small_cohort.path.read_text())
+    data["_meta"]["1"]["generation"] = 40
+    data["notes"]["1"]["kind"] = "rumeur"
+    small_cohort.path.write_text(json.dumps(data))
+    CohortStore(small_cohort.path).restore(backup)
+    assert generation_on_disk(small_cohort.path) == 41
+    assert note_texts(small_cohort.path) == ["avant"]
