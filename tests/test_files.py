@@ -574,3 +574,21 @@ def test_a_temporary_file_gone_before_the_sweep_reaches_it_is_no_error(
     gone = temp_path(tmp_path / "abc.json")
     monkeypatch.setattr(Path, "glob", lambda self, pattern: iter([gone]))
     assert sweep_temp_files(tmp_path, "abc.") == [gone]
+
+
+def test_only_the_missing_folders_on_the_way_to_a_workspace_are_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[Path] = []
+    real_mkdir = os.mkdir
+
+    def mkdir(path: object, mode: int = 0o777) -> None:
+        made.append(Path(str(path)))
+        real_mkdir(path, mode)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "mkdir", mkdir)
+    ensure_root(tmp_path / "a" / "ws")
+    assert made == [tmp_path / "a", tmp_path / "a" / "ws"]
+    monkeypatch.chdir(tmp_path)
+    ensure_root(Path("b") / "ws")  # a relative path stops at the current folder
+    assert made[2:] == [Path("b"), Path("b") / "ws"]
