@@ -36,7 +36,7 @@ from facilitator.programme import SessionPlan, format_day, session_plan
 from facilitator.store import CohortStore
 from facilitator.view import CohortView
 from screens.base import ViewScreen
-from screens.widgets.form import Field, FormScreen
+from screens.dialogs.form import Field, FormScreen
 
 if TYPE_CHECKING:
     pass

@@ -41,7 +41,7 @@ from facilitator.thread import Thread, peer_pairs, shared_themes, thread
 from facilitator.view import CohortView
 from facilitator.workspace import fold
 from screens.base import AreaBar, AreaScreen, ViewScreen
-from screens.widgets.bilan_form import review_changes, review_form, review_values
+from screens.dialogs.bilan_form import review_changes, review_form, review_values
 from screens.widgets.mirror_view import Mirror, MirrorView, by_name
 from screens.widgets.thread_view import ThreadView
 

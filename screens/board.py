@@ -50,6 +50,8 @@ from facilitator.rules import Finding, findings
 from facilitator.store import CohortStore, StoreError
 from facilitator.view import CohortView
 from screens.base import AreaScreen
+from screens.dialogs.confirm import ConfirmScreen
+from screens.dialogs.form import Field, FormScreen
 from screens.widgets.board_matrix import (
     COLUMN_SORTS,
     GOVERNANCE_MARK,
@@ -59,8 +61,6 @@ from screens.widgets.board_matrix import (
     board_rows,
     sort_rows,
 )
-from screens.widgets.confirm import ConfirmScreen
-from screens.widgets.form import Field, FormScreen
 from screens.widgets.structure_detail import (
     ParticipantList,
     ParticipantsSection,

@@ -15,8 +15,8 @@ from facilitator.i18n import t
 from facilitator.store import StoreError
 from facilitator.workspace import CohortEntry
 from screens.base import AppScreen
+from screens.dialogs.backups import BackupsScreen
 from screens.dialogs.cohort_settings import CohortSettingsScreen, settings_changes, settings_from
-from screens.widgets.backups import BackupsScreen
 
 if TYPE_CHECKING:
     pass

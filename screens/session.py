@@ -44,15 +44,15 @@ from facilitator.live import live_session
 from facilitator.programme import SessionPlan, format_day, session_plan
 from facilitator.view import CohortView
 from screens.base import ViewScreen
-from screens.widgets.attendance import AttendanceScreen
+from screens.dialogs.attendance import AttendanceScreen
+from screens.dialogs.confirm import ConfirmScreen
+from screens.dialogs.form import Field, FormScreen
+from screens.dialogs.intersession import IntersessionScreen
+from screens.dialogs.replan import ReplanScreen
+from screens.dialogs.synthesis import SynthesisScreen
 from screens.widgets.capture_line import CaptureLine
 from screens.widgets.clock_panel import ClockPanel
-from screens.widgets.confirm import ConfirmScreen
-from screens.widgets.form import Field, FormScreen
-from screens.widgets.intersession import IntersessionScreen
 from screens.widgets.note_feed import NoteFeed, NoteFilter
-from screens.widgets.replan import ReplanScreen
-from screens.widgets.synthesis import SynthesisScreen
 
 if TYPE_CHECKING:
     pass

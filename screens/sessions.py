@@ -54,14 +54,14 @@ from facilitator.store import CohortStore, StoreError
 from facilitator.view import CohortView
 from screens.base import AreaScreen
 from screens.dialogs.checked_form import CheckedFormScreen, save_checked
+from screens.dialogs.confirm import ConfirmScreen
+from screens.dialogs.form import Field
 from screens.dialogs.programme import (
     ProgrammeChoicesScreen,
     ProgrammePreviewScreen,
     counts_words,
     short_day,
 )
-from screens.widgets.confirm import ConfirmScreen
-from screens.widgets.form import Field
 
 if TYPE_CHECKING:
     from screens.app import FacilitatorApp

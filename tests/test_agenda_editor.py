@@ -16,8 +16,8 @@ from facilitator.store import CohortStore
 from facilitator.workspace import Workspace
 from screens.agenda_editor import AgendaEditorScreen
 from screens.app import FacilitatorApp
-from screens.widgets.confirm import ConfirmScreen
-from screens.widgets.form import FormScreen
+from screens.dialogs.confirm import ConfirmScreen
+from screens.dialogs.form import FormScreen
 from tests.conftest import FIXED_NOW, make_app
 
 DAY = dt.date(2026, 12, 8)

@@ -14,9 +14,9 @@ from screens.bilan import BilanScreen
 from screens.board import BoardScreen
 from screens.cohorts import CohortListScreen
 from screens.dashboard import DashboardScreen
+from screens.dialogs.form import FormScreen
 from screens.help import HelpScreen, TooSmallScreen
 from screens.sessions import SessionsScreen
-from screens.widgets.form import FormScreen
 from tests.conftest import make_app
 
 
@@ -193,8 +193,8 @@ async def test_read_only_says_so_in_the_header(demo_workspace: Workspace) -> Non
 async def test_restore_a_backup_from_the_cohort_list(
     small_cohort: CohortStore, workspace: Workspace
 ) -> None:
-    from screens.widgets.backups import BackupsScreen
-    from screens.widgets.confirm import ConfirmScreen
+    from screens.dialogs.backups import BackupsScreen
+    from screens.dialogs.confirm import ConfirmScreen
 
     small_cohort.put(Note(text="avant"))
     small_cohort.backup()

@@ -9,7 +9,7 @@ from facilitator.domain import Attendance, Participant, Presence, SessionKind, S
 from facilitator.store import CohortStore, Op
 from facilitator.view import CohortView
 from facilitator.workspace import Workspace
-from screens.widgets.attendance import (
+from screens.dialogs.attendance import (
     AttendanceList,
     AttendanceScreen,
     Governance,

@@ -32,14 +32,14 @@ from facilitator.store import CohortStore
 from facilitator.thread import SharedTheme
 from facilitator.workspace import Workspace
 from screens.bilan import BilanScreen, BilanTable, MirrorScreen, ThreadScreen
-from screens.session import SessionScreen
-from screens.widgets.bilan_form import (
+from screens.dialogs.bilan_form import (
     ReviewForm,
     check_rating,
     rating_field,
     review_changes,
     review_values,
 )
+from screens.session import SessionScreen
 from screens.widgets.mirror_view import by_name, spoken_words
 from screens.widgets.thread_view import ThreadView
 from tests.conftest import FIXED_NOW, make_app

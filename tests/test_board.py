@@ -34,9 +34,9 @@ from screens.board import (
     removal_question,
     structure_removal,
 )
+from screens.dialogs.confirm import ConfirmScreen
+from screens.dialogs.form import FormScreen
 from screens.widgets.board_matrix import BoardMatrix, BoardSort, board_rows, sort_rows
-from screens.widgets.confirm import ConfirmScreen
-from screens.widgets.form import FormScreen
 from screens.widgets.structure_detail import StructureDetail
 from tests.conftest import FIXED_NOW, make_app
 

@@ -23,9 +23,9 @@ from facilitator.workspace import Workspace
 from screens.app import FacilitatorApp
 from screens.board import BoardScreen
 from screens.dialogs.cohort_settings import CohortSettingsScreen
+from screens.dialogs.confirm import ConfirmScreen
+from screens.dialogs.form import FormScreen, TickBox
 from screens.help import HelpScreen, key_label
-from screens.widgets.confirm import ConfirmScreen
-from screens.widgets.form import FormScreen, TickBox
 from tests.conftest import make_app
 
 SIZE = (80, 24)

@@ -12,8 +12,8 @@ from facilitator.domain import PreparatoryTask, SessionKind, TaskStatus
 from facilitator.store import Op
 from facilitator.view import CohortView
 from facilitator.workspace import Workspace
-from screens.widgets.form import FormScreen
-from screens.widgets.intersession import (
+from screens.dialogs.form import FormScreen
+from screens.dialogs.intersession import (
     IntersessionScreen,
     default_due,
     next_kind,

@@ -9,8 +9,8 @@ from facilitator.capture import parse_capture
 from facilitator.domain import ClockEvent, Note, Session, SessionKind
 from facilitator.store import CohortStore
 from facilitator.workspace import Workspace
+from screens.dialogs.confirm import ConfirmScreen
 from screens.session import SessionScreen
-from screens.widgets.confirm import ConfirmScreen
 from tests.conftest import FIXED_NOW, make_app
 
 

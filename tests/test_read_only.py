@@ -875,7 +875,7 @@ async def test_every_write_key_of_each_screen_is_disabled_or_refused(
 async def test_forget_on_the_board_asks_nothing_in_read_only(world: World) -> None:
     """« o » on a person is disabled: no question whose « yes » would then fail; here the
     app even holds a writable store, so only the board's guard stands in the way."""
-    from screens.widgets.confirm import ConfirmScreen
+    from screens.dialogs.confirm import ConfirmScreen
 
     before = snapshot(world.root)
     async with read_only_app(world) as (app, pilot):
@@ -893,7 +893,7 @@ async def test_forget_on_the_board_asks_nothing_in_read_only(world: World) -> No
 async def test_replan_proposes_nothing_in_read_only(world: World) -> None:
     """« r » on the live screen, clock running, is disabled: no re-plan is proposed that
     the save would then refuse."""
-    from screens.widgets.replan import ReplanScreen
+    from screens.dialogs.replan import ReplanScreen
 
     before = snapshot(world.root)
     async with read_only_app(world) as (app, pilot):
@@ -937,8 +937,8 @@ async def test_restoring_a_backup_from_the_cohort_list_is_refused_in_read_only(
 ) -> None:
     """« b » lists the backups (a read); Enter on one says read-only at once, without the
     question. The screen holds a writable store here: only its own guard refuses."""
-    from screens.widgets.backups import BackupsScreen
-    from screens.widgets.confirm import ConfirmScreen
+    from screens.dialogs.backups import BackupsScreen
+    from screens.dialogs.confirm import ConfirmScreen
 
     before = snapshot(world.root)
     async with read_only_app(world) as (app, pilot):

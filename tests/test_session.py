@@ -11,10 +11,10 @@ from facilitator.clock import Status
 from facilitator.domain import ClockEvent, Lever, Note, NoteKind, Session, SessionKind
 from facilitator.store import CohortStore
 from facilitator.workspace import Workspace
+from screens.dialogs.replan import ReplanScreen
 from screens.session import SessionScreen
 from screens.widgets.capture_line import CaptureLine
 from screens.widgets.note_feed import NoteFeed
-from screens.widgets.replan import ReplanScreen
 from tests.conftest import FIXED_NOW, make_app
 
 CAPTURES = [

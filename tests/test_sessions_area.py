@@ -22,6 +22,7 @@ from screens.app import FacilitatorApp
 from screens.dashboard import DashboardScreen
 from screens.dialogs.checked_form import CheckedFormScreen
 from screens.dialogs.cohort_settings import CohortSettingsScreen
+from screens.dialogs.confirm import ConfirmScreen
 from screens.dialogs.programme import (
     ProgrammeChoicesScreen,
     ProgrammePreviewScreen,
@@ -30,7 +31,6 @@ from screens.dialogs.programme import (
 )
 from screens.session import SessionScreen
 from screens.sessions import SessionsScreen, removal_question, short_title
-from screens.widgets.confirm import ConfirmScreen
 from tests.conftest import FIXED_NOW, make_app
 
 NAMES = ("Les Jardins du Lien", "Vélo-École de Crest", "Radio Méga")

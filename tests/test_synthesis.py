@@ -13,7 +13,7 @@ from facilitator.domain import Lever, Note, NoteKind, SessionKind
 from facilitator.i18n import set_language
 from facilitator.view import CohortView
 from facilitator.workspace import Workspace
-from screens.widgets.synthesis import (
+from screens.dialogs.synthesis import (
     NAME_COLUMN,
     TOTAL,
     SynthesisScreen,

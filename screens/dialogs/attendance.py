@@ -42,7 +42,7 @@ from facilitator.domain import (
 from facilitator.i18n import t
 from facilitator.store import CohortStore
 from facilitator.view import CohortView
-from screens.widgets.list_dialog import ListDialog
+from screens.dialogs.list_dialog import ListDialog
 
 if TYPE_CHECKING:
     pass

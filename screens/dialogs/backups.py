@@ -19,7 +19,7 @@ from facilitator import actions
 from facilitator.i18n import t
 from facilitator.store import BackupInfo, CohortStore, StoreError
 from screens.base import WriteGuard
-from screens.widgets.confirm import ConfirmScreen
+from screens.dialogs.confirm import ConfirmScreen
 
 
 class BackupsScreen(WriteGuard, ModalScreen[bool]):

@@ -30,7 +30,7 @@ from facilitator.domain import (
     require_rating,
 )
 from facilitator.i18n import t
-from screens.widgets.form import Field, FormScreen
+from screens.dialogs.form import Field, FormScreen
 
 RATING_PREFIX = "rating_"
 TEXT_FIELDS = ("comments", "third_person", "third_person_role", "next_steps")

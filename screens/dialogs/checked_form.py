@@ -17,7 +17,7 @@ from textual.await_complete import AwaitComplete
 
 from facilitator.domain import InvalidInput
 from facilitator.store import CohortStore
-from screens.widgets.form import Field, FormScreen
+from screens.dialogs.form import Field, FormScreen
 
 if TYPE_CHECKING:
     from screens.app import FacilitatorApp

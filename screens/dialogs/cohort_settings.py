@@ -27,7 +27,7 @@ from facilitator.domain import (
 )
 from facilitator.i18n import t
 from screens.dialogs.checked_form import CheckedFormScreen, save_checked
-from screens.widgets.form import Field
+from screens.dialogs.form import Field
 
 if TYPE_CHECKING:
     from screens.app import FacilitatorApp

@@ -28,7 +28,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from facilitator.domain import InvalidInput, parse_date
 from facilitator.i18n import number, t
-from screens.widgets.confirm import ConfirmScreen
+from screens.dialogs.confirm import ConfirmScreen
 
 FieldKind = Literal["text", "date", "bool", "choice", "number", "list"]
 

@@ -39,9 +39,9 @@ from facilitator.i18n import t
 from facilitator.programme import format_day
 from facilitator.store import CohortStore
 from facilitator.view import CohortView
-from screens.widgets.attendance import expected_structures
-from screens.widgets.form import Field, FormScreen
-from screens.widgets.list_dialog import ListDialog
+from screens.dialogs.attendance import expected_structures
+from screens.dialogs.form import Field, FormScreen
+from screens.dialogs.list_dialog import ListDialog
 
 if TYPE_CHECKING:
     pass

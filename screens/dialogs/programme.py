@@ -41,7 +41,7 @@ from facilitator.programme import (
     session_plan,
 )
 from facilitator.view import CohortView
-from screens.widgets.form import Field, FormScreen
+from screens.dialogs.form import Field, FormScreen
 
 
 def _start(day: dt.date) -> None:

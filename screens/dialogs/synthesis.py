@@ -39,7 +39,7 @@ from facilitator.i18n import t
 from facilitator.view import CohortView
 from facilitator.workspace import fold
 from screens.base import ViewModal
-from screens.widgets.attendance import expected_structures
+from screens.dialogs.attendance import expected_structures
 
 if TYPE_CHECKING:
     pass
