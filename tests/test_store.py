@@ -1326,3 +1326,129 @@ def test_a_snapshot_with_a_bad_record_restored_over_is_still_counted_for_its_gen
     CohortStore(small_cohort.path).restore(backup)
     assert generation_on_disk(small_cohort.path) == 41
     assert note_texts(small_cohort.path) == ["avant"]
+
+
+# --- damage named precisely ----------------------------------------------------------
+
+
+def append_lines(store: CohortStore, *lines: bytes) -> None:
+    with open(store.journal_path, "ab") as journal:
+        journal.write(b"".join(lines))
+
+
+def test_a_line_with_a_bad_checksum_in_the_middle_of_the_journal_names_its_number(
+    small_cohort: CohortStore,
+) -> None:
+    reader = CohortStore(small_cohort.path)
+    small_cohort.put(Note(text="n0"))
+    reader.records(Note)  # one line read already: the count goes on from there
+    small_cohort.put(Note(text="n1"))
+    good = encode_line(small_cohort.generation, [{"o": "del", "t": "notes", "i": "x"}])
+    append_lines(small_cohort, good[:-3] + b"X" + good[-2:], good)
+    for store in (reader, CohortStore(small_cohort.path)):
+        with pytest.raises(DamagedFile) as caught:
+            store.refresh()
+        assert caught.value.reason == t("store.reason.journal", line=3)
+
+
+def test_a_line_whose_operation_cannot_be_applied_names_its_number_and_the_problem(
+    small_cohort: CohortStore,
+) -> None:
+    small_cohort.put(Note(text="n0"))
+    append_lines(small_cohort, encode_line(small_cohort.generation, [{"o": "zap", "t": "notes"}]))
+    with pytest.raises(DamagedFile) as caught:
+        CohortStore(small_cohort.path).refresh()
+    problem = t("store.reason.unknown_op", op="'zap'")
+    assert caught.value.reason == t("store.reason.journal_op", line=2, problem=problem)
+
+
+def test_a_line_of_a_newer_snapshot_names_its_number_and_both_generations(
+    small_cohort: CohortStore,
+) -> None:
+    small_cohort.put(Note(text="n0"))
+    append_lines(small_cohort, encode_line(5, [{"o": "del", "t": "notes", "i": "x"}]))
+    with pytest.raises(DamagedFile) as caught:
+        CohortStore(small_cohort.path).refresh()
+    assert caught.value.reason == t("store.reason.newer_journal", line=2, journal=5, snapshot=1)
+
+
+@pytest.mark.parametrize(
+    "field,value", [("schema", "one"), ("schema", -1), ("generation", True), ("generation", 1.5)]
+)
+def test_bad_metadata_names_its_field_and_value(
+    small_cohort: CohortStore, field: str, value: object
+) -> None:
+    data = json.loads(small_cohort.path.read_text())
+    data["_meta"]["1"][field] = value
+    small_cohort.path.write_text(json.dumps(data))
+    with pytest.raises(DamagedFile) as caught:
+        CohortStore(small_cohort.path).refresh()
+    assert caught.value.reason == t("store.reason.bad_meta", field=field, value=repr(value))
+
+
+def test_a_generation_0_snapshot_is_read(small_cohort: CohortStore) -> None:
+    data = json.loads(small_cohort.path.read_text())
+    data["_meta"]["1"]["generation"] = 0
+    small_cohort.path.write_text(json.dumps(data))
+    store = CohortStore(small_cohort.path)
+    store.put(Note(text="lue"))
+    assert store.generation == 0
+    assert note_texts(small_cohort.path) == ["lue"]
+
+
+def test_a_snapshot_of_a_newer_schema_names_both_schemas(small_cohort: CohortStore) -> None:
+    data = json.loads(small_cohort.path.read_text())
+    data["_meta"]["1"]["schema"] = 2
+    small_cohort.path.write_text(json.dumps(data))
+    with pytest.raises(DamagedFile) as caught:
+        CohortStore(small_cohort.path).refresh()
+    assert caught.value.reason == t("store.reason.newer", schema=2, ours=1)
+
+
+@pytest.mark.parametrize("content", [b"", b"{pas du json", b"\xff\xfe", b"[]"])
+def test_an_empty_or_unreadable_snapshot_is_damage_named_with_the_newest_good_backup(
+    small_cohort: CohortStore, content: bytes
+) -> None:
+    backup = small_cohort.backup()
+    small_cohort.path.write_bytes(content)
+    with pytest.raises(DamagedFile) as caught:
+        CohortStore(small_cohort.path).refresh()
+    assert caught.value.backup == backup
+    assert caught.value.path == small_cohort.path
+    if not content:
+        assert caught.value.reason == t("store.reason.empty")
+
+
+def test_a_snapshot_we_may_not_read_is_a_permission_problem_not_damage(
+    small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(path: Path) -> bytes:
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(store_module, "read_nofollow", refused)
+    with pytest.raises(PermissionError):
+        CohortStore(small_cohort.path).refresh()
+
+
+def test_a_lock_link_planted_between_the_check_and_the_open_is_refused_by_name(
+    small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from facilitator.files import LinkRefused
+
+    store = CohortStore(small_cohort.path)
+
+    def planted(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ELOOP, "Too many levels of symbolic links")
+
+    monkeypatch.setattr(store._file_lock, "acquire", planted)
+    with pytest.raises(LinkRefused) as caught:
+        store.refresh()
+    assert caught.value.path == small_cohort.lock_path
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EIO, "I/O error")
+
+    monkeypatch.setattr(store._file_lock, "acquire", broken)
+    with pytest.raises(OSError) as error:
+        store.refresh()
+    assert error.value.errno == errno.EIO
