@@ -299,6 +299,7 @@ def test_a_journal_cut_shorter_in_place_by_another_store_is_read_again_from_the_
     after = small_cohort.journal_path.stat()
     assert after.st_ino == inode and after.st_size < len(stale)  # same file, shorter
     assert reader.refresh() is True
+    assert reader.refresh() is False  # read again once, not at every look
     assert sorted(n.text for n in reader.records(Note)) == [
         "ancienne 0",
         "ancienne 1",
@@ -323,6 +324,7 @@ def test_a_journal_replaced_by_another_file_is_read_again_from_the_snapshot(
     os.replace(copy, small_cohort.journal_path)
     assert small_cohort.journal_path.stat().st_ino != inode
     assert reader.refresh() is True
+    assert reader.refresh() is False  # read again once, not at every look
     assert [n.text for n in reader.records(Note)] == ["une"] == note_texts(small_cohort.path)
 
 
@@ -336,6 +338,7 @@ def test_a_journal_removed_under_a_reader_takes_its_writes_away_from_that_reader
     assert [n.text for n in reader.records(Note)] == ["une"]
     small_cohort.journal_path.unlink()
     assert reader.refresh() is True
+    assert reader.refresh() is False
     assert reader.records(Note) == []
     CohortStore(small_cohort.path).put(Note(text="deux"))
     reader.refresh()
