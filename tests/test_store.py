@@ -1455,3 +1455,65 @@ def test_a_lock_link_planted_between_the_check_and_the_open_is_refused_by_name(
     with pytest.raises(OSError) as error:
         store.refresh()
     assert error.value.errno == errno.EIO
+
+
+# --- creating, compacting: what the snapshot says about itself ---------------------
+
+
+def snapshot_meta(path: Path) -> dict[str, object]:
+    meta: dict[str, object] = json.loads(path.read_text())["_meta"]["1"]
+    return meta
+
+
+def test_a_new_cohort_holds_every_table_and_says_its_schema_generation_and_app(
+    tmp_path: Path,
+) -> None:
+    from facilitator import __version__
+
+    path = tmp_path / "ws" / "abc.json"
+    path.parent.mkdir()
+    path.with_suffix(".journal").write_bytes(
+        encode_line(1, [put_op(Note(text="d'une cohorte effacée"))])
+    )
+    store = CohortStore.create(path, [Structure(name="Les Jardins")])
+    data = json.loads(path.read_text())
+    assert set(data) == {"_meta", *store_module.TABLES}
+    assert snapshot_meta(path) == {"schema": 1, "generation": 1, "app": __version__}
+    assert not path.with_suffix(".journal").exists()
+    assert store.records(Note) == []
+    assert [s.name for s in store.records(Structure)] == ["Les Jardins"]
+
+
+def test_a_cohort_is_never_created_over_an_existing_file_or_link(tmp_path: Path) -> None:
+    from facilitator.files import LinkRefused
+
+    path = tmp_path / "abc.json"
+    path.write_text("mine")
+    with pytest.raises(FileExistsError):
+        CohortStore.create(path, [])
+    assert path.read_text() == "mine"
+    link = tmp_path / "def.json"
+    link.symlink_to(tmp_path / "nowhere")
+    with pytest.raises(LinkRefused):
+        CohortStore.create(link, [])
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_compaction_and_a_restore_write_the_current_schema_and_app(
+    small_cohort: CohortStore,
+) -> None:
+    from facilitator import __version__
+
+    small_cohort.put(Note(text="n"))
+    backup = small_cohort.backup()
+    data = json.loads(small_cohort.path.read_text())
+    data["_meta"]["1"]["app"] = "0.0.1"
+    small_cohort.path.write_text(json.dumps(data))
+    store = CohortStore(small_cohort.path)
+    store.compact()
+    assert snapshot_meta(small_cohort.path) == {"schema": 1, "generation": 2, "app": __version__}
+    backup_data = json.loads(backup.read_text())
+    backup_data["_meta"]["1"]["app"] = "0.0.1"
+    backup.write_text(json.dumps(backup_data))
+    store.restore(backup)
+    assert snapshot_meta(small_cohort.path) == {"schema": 1, "generation": 3, "app": __version__}
