@@ -32,10 +32,8 @@ from facilitator.i18n import set_language
 from facilitator.programme import ParticipantTime
 from facilitator.rules import ConsultantDays, Severity, consultant_days
 from facilitator.view import CohortView
-from facilitator.workspace import Workspace
-from screens import dashboard
-from screens.dashboard import (
-    DashboardScreen,
+from facilitator.views import dashboard
+from facilitator.views.dashboard import (
     DaysLine,
     Stage,
     attention_points,
@@ -48,6 +46,8 @@ from screens.dashboard import (
     tasks_due,
     timeline_entries,
 )
+from facilitator.workspace import Workspace
+from screens.dashboard import DashboardScreen
 from screens.widgets.findings import FindingList
 from screens.widgets.tasks import TaskList
 from screens.widgets.timeline import Timeline

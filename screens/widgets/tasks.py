@@ -11,7 +11,6 @@ names line up like a table column.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -20,30 +19,11 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from facilitator.views.dashboard import TaskRow, TaskSection
 from screens.widgets.bullet import Bullet
 
 LATE_MARK = "!"
 DUE_MARK = "○"
-
-
-@dataclass(frozen=True)
-class TaskRow:
-    """One task, in words: ``when`` it is due (« dans 5 jours »), by whom, what, where it stands."""
-
-    when: str
-    structure: str
-    title: str
-    status: str
-    late: bool = False
-
-
-@dataclass(frozen=True)
-class TaskSection:
-    """A heading and its rows; a ``late`` section is drawn in the error colour."""
-
-    title: str
-    rows: tuple[TaskRow, ...]
-    late: bool = False
 
 
 class TaskList(VerticalGroup):

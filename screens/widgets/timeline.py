@@ -9,44 +9,17 @@ group the one thing it reads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import VerticalGroup
 from textual.content import Content
 from textual.reactive import reactive
 
+from facilitator.views.dashboard import Stage, TimelineEntry
 from screens.widgets.bullet import Bullet
-
-
-class Stage(StrEnum):
-    """Where an entry stands relative to today."""
-
-    DONE = "done"
-    NEXT = "next"
-    LATER = "later"
-
 
 MARKS = {Stage.DONE: "✓", Stage.NEXT: "▶", Stage.LATER: "○"}
 """A mark per stage, so the calendar reads without colour (16-colour terminals, projectors)."""
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One line of the calendar, already in words.
-
-    ``details`` are sub-entries (each bilan of a group of bilans), shown only when
-    the timeline is ``detailed``: there is room for them on a large screen, not in
-    80×24. A detail is one line, its ``when`` first (padded so titles line up), then
-    its ``title``.
-    """
-
-    stage: Stage
-    title: str
-    when: str = ""
-    details: tuple[TimelineEntry, ...] = ()
 
 
 class Timeline(VerticalGroup):
