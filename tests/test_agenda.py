@@ -739,3 +739,48 @@ def test_an_item_pinned_at_the_start_of_the_item_above_it_is_refused() -> None:
 def test_a_plan_that_ends_in_time_overruns_by_nothing() -> None:
     assert agenda.overrun([item(60, key="a")], NINE, dt.time(10, 0)) == 0
     assert agenda.overrun([item(61, key="a")], NINE, dt.time(10, 0)) == 1
+
+
+def test_a_position_outside_the_agenda_is_refused_on_the_position_field() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        agenda.move(three(), 0, 3)
+    assert (caught.value.field, caught.value.values) == ("position", {"value": 4, "count": 3})
+
+
+def test_an_item_out_of_order_is_said_by_its_title_time_and_position_on_the_time_field() -> None:
+    slot = item(10, key="mirror", per_structure=True, structure_id="s1", fixed_time=dt.time(9, 15))
+    after = day(item(30, key="a"), item(10, key="b"), slot)
+    with pytest.raises(InvalidInput) as caught:
+        agenda.check_agenda(day(), after, {"s1": "Les Jardins"})
+    assert caught.value.field == "time"
+    assert caught.value.values == {
+        "title": agenda.item_title(slot, {"s1": "Les Jardins"}),
+        "time": "09:15",
+        "position": 3,
+    }
+    assert str(caught.value.values["title"]).endswith(" — Les Jardins")
+
+
+def test_a_plan_past_its_end_of_day_is_said_with_the_end_and_the_minutes_on_the_minutes_field() -> (
+    None
+):
+    with pytest.raises(InvalidInput) as caught:
+        agenda.check_agenda(day(end=dt.time(10, 0)), day(item(75, key="a"), end=dt.time(10, 0)))
+    assert (caught.value.key, caught.value.field) == ("agenda.error.past_end", "minutes")
+    assert caught.value.values == {"end": "10:00", "minutes": 15}
+
+
+def test_a_plan_past_midnight_is_said_with_the_minutes_on_the_minutes_field() -> None:
+    evening = agenda.Day([item(130, key="a")], dt.time(22, 0), None)
+    with pytest.raises(InvalidInput) as caught:
+        agenda.check_agenda(agenda.Day([], dt.time(22, 0), None), evening)
+    assert (caught.value.key, caught.value.field) == ("agenda.error.past_midnight", "minutes")
+    assert caught.value.values == {"end": "00:00", "minutes": 10}
+
+
+def test_an_agenda_already_past_its_end_of_day_may_be_shortened_item_by_item() -> None:
+    noon = dt.time(12, 0)
+    too_long = day(item(200, key="a"), end=noon)  # 20 min past noon
+    agenda.check_agenda(too_long, day(item(190, key="a"), end=noon))
+    with pytest.raises(InvalidInput):
+        agenda.check_agenda(too_long, day(item(210, key="a"), end=noon))
