@@ -194,6 +194,7 @@ def test_torn_journal_tail_is_dropped_and_trimmed(small_cohort: CohortStore) -> 
     reader = CohortStore(small_cohort.path)
     assert [n.text for n in reader.records(Note)] == ["acquise"]
     reader.put(Note(text="suivante"))
+    assert reader.refresh() is False  # the cut is the writer's own: nothing to read again
     assert sorted(n.text for n in CohortStore(small_cohort.path).records(Note)) == [
         "acquise",
         "suivante",
@@ -212,6 +213,7 @@ def test_stale_journal_after_interrupted_compaction_is_ignored_and_cut_by_the_ne
     assert [n.text for n in reader.records(Note)] == ["une"]
     assert journal_generations(reader) == [reader.generation - 1]
     reader.put(Note(text="deux"))
+    assert reader.refresh() is False  # the cut is the writer's own: nothing to read again
     # The stale line is cut before the new one is appended: only current lines remain.
     assert journal_generations(reader) == [reader.generation]
     assert note_texts(small_cohort.path) == ["deux", "une"]
