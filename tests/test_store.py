@@ -512,6 +512,9 @@ def test_a_schema_0_file_is_migrated_on_the_next_write(small_cohort: CohortStore
     assert migrated["_meta"]["1"]["schema"] == store_module.SCHEMA_VERSION
     old = next(d for d in migrated["notes"].values() if d["id"] == "old")
     assert old["edited"] is None
+    generation = store.generation
+    store.put(Note(text="après la migration"))  # in the journal: migrated once only
+    assert (store.generation, journal_generations(store)) == (generation, [generation])
 
 
 def test_a_snapshot_record_without_an_id_is_reported_as_a_damaged_file(
@@ -1519,3 +1522,15 @@ def test_a_compaction_and_a_restore_write_the_current_schema_and_app(
     backup.write_text(json.dumps(backup_data))
     store.restore(backup)
     assert snapshot_meta(small_cohort.path) == {"schema": 1, "generation": 3, "app": __version__}
+
+
+def test_a_store_that_compacted_or_created_the_cohort_has_nothing_to_read_again(
+    small_cohort: CohortStore, tmp_path: Path
+) -> None:
+    assert small_cohort.refresh() is False  # made by create
+    small_cohort.put(Note(text="n"))
+    small_cohort.compact()
+    assert small_cohort.refresh() is False
+    small_cohort.put(Note(text="après"))
+    assert small_cohort.refresh() is False
+    assert journal_generations(small_cohort) == [small_cohort.generation]
