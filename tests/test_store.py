@@ -1534,3 +1534,21 @@ def test_a_store_that_compacted_or_created_the_cohort_has_nothing_to_read_again(
     small_cohort.put(Note(text="après"))
     assert small_cohort.refresh() is False
     assert journal_generations(small_cohort) == [small_cohort.generation]
+
+
+def test_records_are_decoded_once_and_only_the_written_ones_again(
+    small_cohort: CohortStore,
+) -> None:
+    from facilitator.domain import Participant
+
+    kept, changed = Note(text="gardée"), Note(text="avant")
+    small_cohort.put(kept, changed)
+    first = {n.id: n for n in small_cohort.records(Note)}
+    assert all(a is b for a, b in zip(small_cohort.records(Note), first.values(), strict=True))
+    small_cohort.patch(Note, changed.id, {"text": "après"})
+    again = {n.id: n for n in small_cohort.records(Note)}
+    assert again[kept.id] is first[kept.id]
+    assert again[changed.id] is not first[changed.id] and again[changed.id].text == "après"
+    people = small_cohort.records(Participant)
+    small_cohort.put(Note(text="une autre table"))
+    assert all(a is b for a, b in zip(small_cohort.records(Participant), people, strict=True))
