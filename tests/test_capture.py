@@ -226,6 +226,11 @@ def test_kind_from_word_for_the_command_line() -> None:
     assert kind_from_word("") is None
 
 
+def test_only_a_colon_may_follow_a_lone_question_mark_word() -> None:
+    assert kind_from_word("? :") is NoteKind.QUESTION
+    assert kind_from_word("?X") is None
+
+
 def test_prefix_table_is_consistent() -> None:
     folded: dict[str, NoteKind] = {}
     for word, kind in KIND_PREFIXES.items():
@@ -531,6 +536,33 @@ def test_separator_after_an_opening_mention_goes_with_it() -> None:
     assert parse("@jardins x : y").text == "x : y"
 
 
+def test_only_the_separator_after_an_opening_mention_goes_not_the_later_ones() -> None:
+    draft = parse("@jardins : le CA, le bureau ; la trésorière")
+    assert draft.text == "le CA, le bureau ; la trésorière"
+
+
+def test_a_dash_typed_after_the_kind_prefix_stays() -> None:
+    assert parse("frein: – le CA ne suit pas").text == "– le CA ne suit pas"
+
+
+def test_an_email_address_after_a_mention_is_plain_text() -> None:
+    draft = parse("@jardins écrire à contact@velo-ecole.fr")
+    assert draft.text == "écrire à contact@velo-ecole.fr"
+    assert draft.mentioned == (JARDINS.id,)
+
+
+def test_a_spaced_mention_reads_a_hyphenated_rest_that_repeats_the_names_words() -> None:
+    pas = Structure(name="Pas à Pas")
+    draft = parse_capture("@Pas à-Pas les bénévoles", [pas, *STRUCTURES])
+    assert (draft.structure_id, draft.text) == (pas.id, "les bénévoles")
+
+
+def test_a_default_structure_is_kept_as_given_and_an_empty_one_is_none() -> None:
+    # The id passes through even when the structures given do not hold it.
+    assert parse_capture("le CA", [], default_structure=JARDINS.id).structure_id == JARDINS.id
+    assert parse("le CA", default_structure="").structure_id is None
+
+
 # --- empty ------------------------------------------------------------------------------
 
 
@@ -718,6 +750,34 @@ def test_no_completion_outside_a_marker() -> None:
     assert completions("contact@jar", 11, STRUCTURES) == (11, 11, [])
     assert completions("priorité #1", 11, STRUCTURES) == (11, 11, [])
     assert completions("", 5, STRUCTURES) == (0, 0, [])
+
+
+def test_no_completion_for_what_parse_reads_as_plain_text() -> None:
+    assert completions("@_jar", 5, STRUCTURES) == (5, 5, [])  # a mention starts with a letter
+    assert completions("réunion au #2e", 14, STRUCTURES) == (14, 14, [])  # a tag too
+    assert completions("x@jar", 5, STRUCTURES) == (5, 5, [])  # glued to a word
+
+
+def test_the_cursor_inside_a_marker_replaces_it_up_to_its_end() -> None:
+    assert completions("@jard #rh", 2, STRUCTURES) == (0, 5, ["@Les-Jardins-de-Cocagne"])
+
+
+def test_a_mention_that_names_nothing_yet_leaves_the_next_one_to_set_the_das() -> None:
+    line = "@vélo @jardins #"  # « vélo » is still ambiguous
+    assert completions(line, len(line), STRUCTURES)[2] == [
+        "#rh",
+        "#rf",
+        "#ap",
+        "#Maraîchage-bio",
+        "#Insertion-par-l'activité",
+        "#Formation",
+    ]
+
+
+def test_a_mention_after_an_opening_tag_overrides_the_default_structure_for_the_das() -> None:
+    line = "#rh @vélo-école #"
+    candidates = completions(line, len(line), STRUCTURES, default_structure=JARDINS.id)[2]
+    assert candidates == ["#rh", "#rf", "#ap", "#Ateliers-d'autoréparation", "#Formation"]
 
 
 def test_tokens_turn_underscores_into_hyphens_and_a_tag_never_starts_with_a_digit() -> None:
