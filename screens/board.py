@@ -49,18 +49,11 @@ from facilitator.i18n import t
 from facilitator.rules import Finding, findings
 from facilitator.store import CohortStore, StoreError
 from facilitator.view import CohortView
+from facilitator.views.board import BoardSort, board_rows, sort_rows
 from screens.base import AreaScreen
 from screens.dialogs.confirm import ConfirmScreen
 from screens.dialogs.form import Field, FormScreen
-from screens.widgets.board_matrix import (
-    COLUMN_SORTS,
-    GOVERNANCE_MARK,
-    LATE_MARK,
-    BoardMatrix,
-    BoardSort,
-    board_rows,
-    sort_rows,
-)
+from screens.widgets.board_matrix import COLUMN_SORTS, GOVERNANCE_MARK, LATE_MARK, BoardMatrix
 from screens.widgets.structure_detail import (
     ParticipantList,
     ParticipantsSection,

@@ -8,14 +8,9 @@ from collections.abc import Sequence
 from facilitator.domain import Attendance, Participant, Presence, SessionKind, Structure
 from facilitator.store import CohortStore, Op
 from facilitator.view import CohortView
+from facilitator.views.attendance import Governance, expected_structures, roll_call
 from facilitator.workspace import Workspace
-from screens.dialogs.attendance import (
-    AttendanceList,
-    AttendanceScreen,
-    Governance,
-    expected_structures,
-    roll_call,
-)
+from screens.dialogs.attendance import AttendanceList, AttendanceScreen
 from tests.test_session import Room
 
 

@@ -25,6 +25,7 @@ from facilitator.domain import (
 from facilitator.i18n import set_language
 from facilitator.store import CohortStore
 from facilitator.view import CohortView
+from facilitator.views.board import BoardSort, board_rows, sort_rows
 from facilitator.workspace import Workspace, fold
 from screens.app import FacilitatorApp
 from screens.board import (
@@ -36,7 +37,7 @@ from screens.board import (
 )
 from screens.dialogs.confirm import ConfirmScreen
 from screens.dialogs.form import FormScreen
-from screens.widgets.board_matrix import BoardMatrix, BoardSort, board_rows, sort_rows
+from screens.widgets.board_matrix import BoardMatrix
 from screens.widgets.structure_detail import StructureDetail
 from tests.conftest import FIXED_NOW, make_app
 

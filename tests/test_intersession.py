@@ -11,14 +11,10 @@ from textual.widgets import Input, OptionList, Select
 from facilitator.domain import PreparatoryTask, SessionKind, TaskStatus
 from facilitator.store import Op
 from facilitator.view import CohortView
+from facilitator.views.intersession import default_due, next_kind, session_of_kind
 from facilitator.workspace import Workspace
 from screens.dialogs.form import FormScreen
-from screens.dialogs.intersession import (
-    IntersessionScreen,
-    default_due,
-    next_kind,
-    next_session,
-)
+from screens.dialogs.intersession import IntersessionScreen
 from tests.test_session import Room, session_of
 
 TITLE = "Chiffrer l'ambition à trois ans avec le bureau"
@@ -50,8 +46,8 @@ def test_the_next_session_and_its_default_due_date(demo_workspace: Workspace) ->
     assert default_due(view, SessionKind.EVOLUTION, None) == evolution.date - dt.timedelta(days=7)
     bilans = [s for s in view.sessions if s.kind == SessionKind.BILAN]
     latest = max(bilans, key=lambda s: s.date or dt.date.min)
-    assert next_session(view, SessionKind.BILAN, latest.structure_id) == latest
-    assert next_session(view, SessionKind.BILAN, None) == min(
+    assert session_of_kind(view, SessionKind.BILAN, latest.structure_id) == latest
+    assert session_of_kind(view, SessionKind.BILAN, None) == min(
         bilans, key=lambda s: s.date or dt.date.max
     )
 
@@ -107,7 +103,7 @@ async def test_before_the_bilans_each_structure_is_due_before_its_own(
         view = room.app.view
         assert view is not None
         assert form.query_one("#field-before", Select).value == SessionKind.BILAN.value
-        first_bilan = next_session(view, SessionKind.BILAN, None)
+        first_bilan = session_of_kind(view, SessionKind.BILAN, None)
         assert first_bilan is not None and first_bilan.date is not None
         shown = form.query_one("#field-due", Input).value
         assert shown == (first_bilan.date - dt.timedelta(days=7)).isoformat()

@@ -12,15 +12,14 @@ from textual.widgets import DataTable, Static
 from facilitator.domain import Lever, Note, NoteKind, SessionKind
 from facilitator.i18n import set_language
 from facilitator.view import CohortView
-from facilitator.workspace import Workspace
-from screens.dialogs.synthesis import (
+from facilitator.views.synthesis import (
     NAME_COLUMN,
     TOTAL,
-    SynthesisScreen,
-    cell_label,
     evolution_matrix,
     findings_by_structure,
 )
+from facilitator.workspace import Workspace
+from screens.dialogs.synthesis import SynthesisScreen, cell_label
 from tests.conftest import FIXED_NOW
 from tests.test_session import Room
 

@@ -16,8 +16,7 @@ prepare stands out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -31,7 +30,6 @@ from facilitator.domain import (
     PreparatoryTask,
     Session,
     SessionKind,
-    Structure,
     TaskStatus,
     label,
 )
@@ -39,17 +37,17 @@ from facilitator.i18n import t
 from facilitator.programme import format_day
 from facilitator.store import CohortStore
 from facilitator.view import CohortView
-from screens.dialogs.attendance import expected_structures
+from facilitator.views.attendance import expected_structures
+from facilitator.views.intersession import (
+    ALL_STRUCTURES,
+    default_due,
+    new_tasks,
+    next_kind,
+    session_of_kind,
+    tasks_by_structure,
+)
 from screens.dialogs.form import Field, FormScreen
 from screens.dialogs.list_dialog import ListDialog
-
-if TYPE_CHECKING:
-    pass
-
-ALL_STRUCTURES = "*"
-"""The structure choice that gives the task to every structure of the session."""
-
-DUE_BEFORE = dt.timedelta(days=7)
 
 STATUS_MARKS = {TaskStatus.TODO: "○", TaskStatus.IN_PROGRESS: "◐", TaskStatus.DONE: "✓"}
 STATUS_STYLES = {TaskStatus.TODO: "", TaskStatus.IN_PROGRESS: "yellow", TaskStatus.DONE: "green"}
@@ -60,60 +58,6 @@ NEXT_STATUS = {
     TaskStatus.DONE: TaskStatus.TODO,
 }
 HEADING_PREFIX = "structure:"
-
-
-def next_kind(kind: SessionKind) -> SessionKind:
-    """The session the work prepares: the one after ``kind`` (a bilan prepares itself,
-    being the last)."""
-    index = SESSION_ORDER.index(kind)
-    return SESSION_ORDER[min(index + 1, len(SESSION_ORDER) - 1)]
-
-
-def next_session(view: CohortView, kind: SessionKind, structure_id: str | None) -> Session | None:
-    """The session of ``kind`` that ``structure_id`` will attend (a bilan is per
-    structure; with no structure, the earliest one), None when none is dated."""
-    candidates = [s for s in view.sessions if s.kind == kind and s.date is not None]
-    if kind == SessionKind.BILAN and structure_id is not None:
-        candidates = [s for s in candidates if s.structure_id == structure_id]
-    return min(candidates, key=lambda s: s.date or dt.date.max, default=None)
-
-
-def default_due(view: CohortView, kind: SessionKind, structure_id: str | None) -> dt.date | None:
-    """A week before the session the work prepares, when its date is known."""
-    session = next_session(view, kind, structure_id)
-    return session.date - DUE_BEFORE if session is not None and session.date is not None else None
-
-
-def new_tasks(
-    view: CohortView, session: Session, values: dict[str, Any], form_structure: str | None
-) -> list[PreparatoryTask]:
-    """The tasks the form asks for: one, or one per structure for « toutes les structures ».
-
-    Given to all structures before their bilans with the date left as proposed, each
-    structure's task is due a week before its own bilan, since their bilans are on
-    different days.
-    """
-    before = SessionKind(values["before"])
-    chosen = values["structure"]
-    targets = (
-        expected_structures(view, session)
-        if chosen == ALL_STRUCTURES
-        else [s for s in view.structures if s.id == chosen]
-    )
-    proposed = default_due(view, before, form_structure)
-    per_structure = (
-        chosen == ALL_STRUCTURES and before == SessionKind.BILAN and values["due"] == proposed
-    )
-    return [
-        PreparatoryTask(
-            structure_id=structure.id,
-            title=values["title"],
-            before=before,
-            due=default_due(view, before, structure.id) if per_structure else values["due"],
-            status=TaskStatus.TODO,
-        )
-        for structure in targets
-    ]
 
 
 def task_form(view: CohortView, session: Session) -> tuple[FormScreen, str | None]:
@@ -153,18 +97,6 @@ def task_form(view: CohortView, session: Session) -> tuple[FormScreen, str | Non
         "due": due_for(before.value),
     }
     return FormScreen(t("intersession.form_title"), fields, values), form_structure
-
-
-def tasks_by_structure(
-    view: CohortView, structures: Sequence[Structure], before: SessionKind
-) -> list[tuple[Structure, list[PreparatoryTask]]]:
-    """Each structure with its tasks before ``before``, the soonest due first."""
-    out = []
-    for structure in structures:
-        tasks = [t for t in view.tasks if t.structure_id == structure.id and t.before == before]
-        tasks.sort(key=lambda task: (task.due or dt.date.max, task.title))
-        out.append((structure, tasks))
-    return out
 
 
 def task_prompt(task: PreparatoryTask, today: dt.date) -> Table:
@@ -231,7 +163,7 @@ class IntersessionScreen(ListDialog):
             return
         before = next_kind(session.kind)
         structures = expected_structures(view, session)
-        upcoming = next_session(
+        upcoming = session_of_kind(
             view, before, session.structure_id if session.kind == SessionKind.BILAN else None
         )
         when = (
