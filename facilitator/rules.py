@@ -549,15 +549,6 @@ def _sort_key(structure: Structure) -> tuple[str, str]:
     return plain.casefold(), structure.id
 
 
-def is_governance(participant: Participant) -> bool:
-    """Whether a participant speaks for the governance (board or bureau).
-
-    The flag is what the guidance asks about; a governance role counts too, so a
-    président·e whose flag was left unticked does not make the rule cry wolf.
-    """
-    return participant.governance or participant.role.is_governance
-
-
 def findings(
     cohort: Cohort,
     structures: Iterable[Structure],
@@ -582,7 +573,7 @@ def findings(
         structures=ordered,
         names={s.id: s.name for s in ordered},
         sessions=tuple(sessions),
-        with_governance=frozenset(p.structure_id for p in people if is_governance(p)),
+        with_governance=frozenset(p.structure_id for p in people if p.speaks_for_governance),
         with_people=frozenset(p.structure_id for p in people),
         span=programme_span(cohort, sessions),
         age_reference=start if start is not None else today,
