@@ -668,7 +668,7 @@ def check_agenda(before: Day, after: Day, structure_names: Mapping[str, str] | N
         raise InvalidInput(
             key,
             "minutes",
-            end=(after.end or dt.time(0, 0)).strftime("%H:%M"),
+            end=(after.end or dt.time()).strftime("%H:%M"),
             minutes=late,
         )
 

@@ -411,6 +411,12 @@ def test_a_template_item_without_a_minimum_may_not_shrink() -> None:
     )
     (only,) = template.items
     assert (only.minutes, only.min_minutes) == (45, 45)
+    assert template.own_name == ""  # a shipped template, not a workspace's
+
+
+def test_a_shipped_template_file_reads_as_a_shipped_template() -> None:
+    fresh = agenda.load_template.__wrapped__("intro-long")  # not the cached one
+    assert fresh == agenda.load_template("intro-long") and fresh.own_name == ""
 
 
 def test_a_template_item_keeps_the_minimum_it_gives() -> None:
