@@ -126,7 +126,6 @@ class _NewerJournal(Exception):
     """A journal line of a newer generation than the snapshot in memory."""
 
     def __init__(self, line: int, generation: int) -> None:
-        super().__init__(line, generation)
         self.line = line
         self.generation = generation
 
@@ -853,11 +852,9 @@ class CohortStore:
         self._journal_needs_trim = False
 
     def _has_current_lines(self) -> bool:
-        try:
-            with os.fdopen(open_nofollow(self.journal_path, os.O_RDONLY), "rb") as handle:
-                first = handle.readline()
-        except FileNotFoundError:
-            return False
+        # Called only just after a read of the journal under the lock: it exists.
+        with os.fdopen(open_nofollow(self.journal_path, os.O_RDONLY), "rb") as handle:
+            first = handle.readline()
         entry = decode_line(first.rstrip(b"\n"))
         return entry is not None and entry.get("g") == self.generation
 
@@ -897,12 +894,13 @@ class CohortStore:
 
     def _newest_generation(self) -> int:
         """The highest generation the snapshot or any journal line names, readable or not:
-        a restored snapshot must be newer than all of them."""
+        a restored snapshot must be newer than all of them. Both files were just read
+        under the lock (a link or a special file there was refused then)."""
         newest = self.generation
-        with contextlib.suppress(OSError, ValueError, TypeError, StoreError):
+        with contextlib.suppress(OSError, ValueError, TypeError):
             data = AtomicJSONStorage(self.path).read() or {}
             newest = max(newest, int(from_tinydb(data)[1].get("generation", 0)))
-        with contextlib.suppress(OSError, StoreError):
+        with contextlib.suppress(OSError):
             for line in read_nofollow(self.journal_path).split(b"\n"):
                 entry = decode_line(line)
                 if entry is not None and isinstance(entry.get("g"), int):

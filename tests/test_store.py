@@ -976,7 +976,10 @@ def test_a_schema_0_snapshot_is_migrated_and_a_current_one_left_as_it_is() -> No
     assert meta == {"generation": 3, "schema": 1}
     assert store_module.migrate({}, {"schema": 0}) == ({}, {"schema": 1})
     current = {"notes": {"a": {"id": "a"}}}
-    assert store_module.migrate(current, {"schema": 1}) == (current, {"schema": 1})
+    assert store_module.migrate(current, {"schema": 1}) == (
+        {"notes": {"a": {"id": "a"}}},
+        {"schema": 1},
+    )
 
 
 def test_each_store_error_says_what_is_wrong_with_which_file() -> None:
@@ -1123,13 +1126,16 @@ def test_a_damaged_cohort_is_restored_its_snapshot_and_journal_kept_byte_for_byt
     small_cohort.path.write_bytes(b"{abime")
     kept = CohortStore(small_cohort.path).restore(backup)
     assert kept.name.endswith(".damaged") and kept.parent == small_cohort.backup_dir
+    arrow.get(kept.name.removesuffix(".damaged"), "YYYYMMDDTHHmmssSSSSSS")  # stamped
     assert kept.read_bytes() == b"{abime"
     assert kept.with_name(kept.name.replace(".damaged", ".journal.damaged")).read_bytes() == journal
     assert note_texts(small_cohort.path) == ["avant"]
     small_cohort.journal_path.unlink(missing_ok=True)
     small_cohort.path.write_bytes(b"{encore")
+    first = kept
     kept = CohortStore(small_cohort.path).restore(backup)
     assert kept.read_bytes() == b"{encore"
+    assert first.read_bytes() == b"{abime"  # each restore keeps its own
     assert [p.name for p in small_cohort.backup_dir.glob("*.journal.damaged")] != []
     assert len(list(small_cohort.backup_dir.glob("*.journal.damaged"))) == 1
 
@@ -1141,6 +1147,7 @@ def test_a_salvage_is_written_as_a_new_backup_and_refused_in_read_only(
     path = small_cohort.write_backup(tables, {"generation": 9})
     assert path.parent == small_cohort.backup_dir and path.suffix == ".json"
     assert json.loads(path.read_text())["notes"] == {"1": tables["notes"]["s"]}
+    assert json.loads(path.read_text())["_meta"] == {"1": {"generation": 9}}
     with pytest.raises(ReadOnlyStore):
         CohortStore(small_cohort.path, read_only=True).write_backup(tables, {})
 
@@ -1552,3 +1559,64 @@ def test_records_are_decoded_once_and_only_the_written_ones_again(
     people = small_cohort.records(Participant)
     small_cohort.put(Note(text="une autre table"))
     assert all(a is b for a, b in zip(small_cohort.records(Participant), people, strict=True))
+
+
+def without_generation(path: Path, **changes: object) -> None:
+    data = json.loads(path.read_text())
+    del data["_meta"]["1"]["generation"]
+    data["_meta"]["1"].update(changes)
+    path.write_text(json.dumps(data))
+
+
+def test_a_backup_or_a_damaged_snapshot_without_a_generation_counts_as_generation_0(
+    small_cohort: CohortStore,
+) -> None:
+    small_cohort.put(Note(text="avant"))
+    backup = small_cohort.backup()
+    without_generation(backup)
+    small_cohort.compact()  # the note now in the snapshot, the journal empty
+    data = json.loads(small_cohort.path.read_text())
+    data["notes"]["1"]["kind"] = "rumeur"  # damaged: the store reads no generation
+    small_cohort.path.write_text(json.dumps(data))
+    without_generation(small_cohort.path)
+    CohortStore(small_cohort.path).restore(backup)
+    assert generation_on_disk(small_cohort.path) == 1
+    assert note_texts(small_cohort.path) == ["avant"]
+
+
+@pytest.mark.parametrize("generation", [None, [3], "x"])
+def test_a_restore_over_a_snapshot_whose_generation_is_unreadable_still_works(
+    small_cohort: CohortStore, generation: object
+) -> None:
+    small_cohort.put(Note(text="avant"))
+    backup = small_cohort.backup()
+    data = json.loads(small_cohort.path.read_text())
+    data["_meta"]["1"]["generation"] = generation
+    small_cohort.path.write_text(json.dumps(data))
+    kept = CohortStore(small_cohort.path).restore(backup)
+    assert kept.name.endswith(".damaged")
+    assert generation_on_disk(small_cohort.path) == 2
+    assert note_texts(small_cohort.path) == ["avant"]
+
+
+def test_a_damaged_cohort_of_a_group_workspace_is_kept_aside_for_the_group(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    os.chmod(root, 0o2770)
+    store = CohortStore.create(root / "abc.json", [Structure(name="Les Jardins")])
+    store.put(Note(text="n"))
+    backup = tmp_path / "backup.json"
+    backup.write_bytes(store.path.read_bytes())
+    store.path.write_bytes(b"{abime")
+    old = os.umask(0o077)
+    try:
+        kept = CohortStore(store.path).restore(backup)
+    finally:
+        os.umask(old)
+    journal = kept.with_name(kept.name.replace(".damaged", ".journal.damaged"))
+    for path in (kept, journal):
+        assert oct(stat.S_IMODE(path.stat().st_mode)) == "0o660", path
+    for folder in (store.backup_dir.parent, store.backup_dir):
+        assert oct(stat.S_IMODE(folder.stat().st_mode)) == "0o2770", folder
