@@ -69,8 +69,9 @@ from facilitator.store import (
     patch_op,
     put_op,
 )
+from facilitator.text import fold
 from facilitator.view import CohortView
-from facilitator.workspace import Workspace, fold
+from facilitator.workspace import Workspace
 
 MAX_DAYS = 100.0
 """Consultant days above this for one programme are a typo (``100`` for ``10``)."""

@@ -58,9 +58,9 @@ from facilitator.domain import (
 )
 from facilitator.i18n import language, set_language, t
 from facilitator.programme import format_day, humanize_day
+from facilitator.text import fold
 from facilitator.thread import SessionAttendance, Thread, peer_pairs, shared_themes, thread
 from facilitator.view import CohortView
-from facilitator.workspace import fold
 
 SEPARATOR = " · "
 

@@ -60,13 +60,13 @@ This module is core: it never imports Textual. The TUI uses :func:`completions` 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from facilitator.domain import InvalidInput, Lever, Note, NoteKind, Structure, label
 from facilitator.i18n import t
+from facilitator.text import fold
 
 __all__ = [
     "KIND_PREFIXES",
@@ -208,22 +208,6 @@ MAX_ABSORBED_WORDS = 6
 _LIST_SEPARATOR = ", "
 
 # --- folding -------------------------------------------------------------------------
-
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"})
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def fold(text: str) -> str:
-    """``text`` lowercased, without accents, its punctuation turned into single spaces.
-
-    Facilitators type fast and on any keyboard: « Vélo-École », ``velo ecole`` and
-    ``VELO_ECOLE`` must be the same name, and ``cœur`` the same word as ``coeur``.
-    """
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    # casefold can bring combining marks back (İ → i̇): strip them once more.
-    bare = "".join(c for c in unicodedata.normalize("NFKD", bare) if not unicodedata.combining(c))
-    return " ".join(_NOT_WORD.sub(" ", bare).split())
 
 
 def _compact(words: Iterable[str]) -> str:

@@ -51,8 +51,9 @@ from facilitator.store import (
     StoreError,
 )
 from facilitator.terminal import visible
+from facilitator.text import fold, match_one
 from facilitator.view import CohortView
-from facilitator.workspace import Workspace, data_dir, fold, match_one
+from facilitator.workspace import Workspace, data_dir
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 

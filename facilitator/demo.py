@@ -40,8 +40,8 @@ from facilitator.domain import (
     TaskStatus,
 )
 from facilitator.resources import load_json
+from facilitator.text import fold
 from facilitator.workdays import working_day
-from facilitator.workspace import fold
 
 DEMO_FILE = ("demo", "cohort.json")
 

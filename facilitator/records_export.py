@@ -39,8 +39,8 @@ from facilitator.document import Document, Item, Items, Table, cell, to_html, to
 from facilitator.domain import InvalidInput, Note, Participant, Session, SessionKind
 from facilitator.i18n import language, t
 from facilitator.programme import MEAL_MINUTES, format_day, session_plan
+from facilitator.text import fold
 from facilitator.view import CohortView
-from facilitator.workspace import fold
 
 CSV_DELIMITER = {"fr": ";", "en": ","}
 """The list separator a spreadsheet expects in each language (see the module's notes)."""

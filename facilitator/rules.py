@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -49,6 +48,7 @@ from facilitator.domain import (
     Structure,
 )
 from facilitator.i18n import plural, t
+from facilitator.text import fold
 
 MAX_STRUCTURES = 8
 """« Idéalement 8 structures maximum »."""
@@ -544,9 +544,7 @@ def _finding(found: Rule, subject_id: str | None, values: Values) -> Finding:
 
 def _sort_key(structure: Structure) -> tuple[str, str]:
     """Name order as a reader expects it: case and accents ignored (« École » near « Ecole »)."""
-    plain = unicodedata.normalize("NFKD", structure.name)
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
-    return plain.casefold(), structure.id
+    return fold(structure.name), structure.id
 
 
 def findings(

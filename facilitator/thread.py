@@ -32,8 +32,8 @@ from facilitator.domain import (
     SessionKind,
     Structure,
 )
+from facilitator.text import fold
 from facilitator.view import CohortView
-from facilitator.workspace import fold
 
 # The order the work went, as the thread reads.
 THREAD_ORDER = (

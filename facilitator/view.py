@@ -26,7 +26,7 @@ from facilitator.domain import (
 )
 from facilitator.i18n import t
 from facilitator.store import CohortStore
-from facilitator.workspace import fold
+from facilitator.text import fold
 
 
 def session_title(

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 from facilitator.domain import Cohort, InvalidInput, Record
 from facilitator.files import Modes, ensure_root
-from facilitator.i18n import t
 from facilitator.store import CohortStore, DamagedFile, ReadOnlyStore, StoreError
+from facilitator.text import match_one, some_names
 
 T = TypeVar("T")
 
@@ -32,60 +31,6 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("facilitator", appauthor=False))
-
-
-def fold(text: str) -> str:
-    """A name as compared: no accents, no case, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
-
-
-def match_one(
-    query: str,
-    items: Sequence[T],
-    *,
-    name: Callable[[T], str],
-    ident: Callable[[T], str],
-    what: str,
-) -> T:
-    """The one item whose name matches ``query`` (accents and case ignored) or
-    whose id starts with it.
-
-    An exact name wins over a prefix of a name; several candidates are an
-    error that lists them, so the person can type more.
-    """
-    wanted = fold(query)
-    what = t(f"workspace.what.{what}")
-    if not wanted:
-        raise InvalidInput("workspace.error.empty_query", what=what)
-    exact = [i for i in items if fold(name(i)) == wanted or ident(i) == query]
-    if len(exact) == 1:
-        return exact[0]
-    candidates = exact or [
-        i
-        for i in items
-        if fold(name(i)).startswith(wanted) or (len(query) >= 4 and ident(i).startswith(query))
-    ]
-    if not candidates:
-        candidates = [i for i in items if wanted in fold(name(i))]
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
-        raise InvalidInput("workspace.error.no_match", what=what, query=query)
-    names = some_names(sorted(name(i) for i in candidates))
-    raise InvalidInput("workspace.error.ambiguous", what=what, query=query, names=names)
-
-
-NAMES_SHOWN = 10
-
-
-def some_names(names: Sequence[str]) -> str:
-    """At most ten names, then how many more: an error among 10,000 structures stays
-    a sentence, not 270 KB."""
-    shown = ", ".join(names[:NAMES_SHOWN])
-    more = len(names) - NAMES_SHOWN
-    return t("workspace.and_more", names=shown, count=more) if more > 0 else shown
 
 
 @dataclass(frozen=True)
@@ -197,4 +142,4 @@ def _damaged_name(store: CohortStore) -> str | None:
     return readable_name(store)
 
 
-__all__ = ["CohortEntry", "DamagedFile", "Workspace", "data_dir", "fold", "match_one"]
+__all__ = ["CohortEntry", "DamagedFile", "Workspace", "data_dir"]

@@ -37,9 +37,9 @@ from facilitator import actions
 from facilitator.domain import FEEDBACK_QUESTIONS, BilanReview, Session, Structure
 from facilitator.i18n import language, plural, t
 from facilitator.programme import day_words, humanize_day
+from facilitator.text import clip, fold
 from facilitator.thread import Thread, peer_pairs, shared_themes, thread
 from facilitator.view import CohortView
-from facilitator.workspace import fold
 from screens.base import AreaBar, AreaScreen, ViewScreen
 from screens.dialogs.bilan_form import review_changes, review_form, review_values
 from screens.widgets.mirror_view import Mirror, MirrorView, by_name
@@ -49,7 +49,6 @@ if TYPE_CHECKING:
     from screens.app import FacilitatorApp
 
 DONE, PARTLY, TODO, NOTHING = "✓", "◐", "○", "—"
-ELLIPSIS = "…"
 MIN_NAME_WIDTH = 16
 """Below this the names stop being recognisable; the table scrolls sideways instead."""
 
@@ -98,14 +97,6 @@ def short_day(day: dt.date) -> str:
     return str(
         arrow.Arrow(day.year, day.month, day.day).format(t("bilan.day_format"), locale=language())
     )
-
-
-def clip(text: str, width: int) -> str:
-    if cell_len(text) <= width:
-        return text
-    while text and cell_len(text) > width - 1:
-        text = text[:-1]
-    return text.rstrip() + ELLIPSIS
 
 
 # --- actions shared by the list and the thread ---------------------------------------------

@@ -51,6 +51,7 @@ from facilitator.programme import (
     session_plan,
 )
 from facilitator.store import CohortStore, StoreError
+from facilitator.text import clip
 from facilitator.view import CohortView
 from screens.base import AreaScreen
 from screens.dialogs.checked_form import CheckedFormScreen, save_checked
@@ -72,10 +73,6 @@ NAMES_MIN = 20  # the structures without a bilan: at least this much of their na
 
 # The agenda's checks name what they look at; in the session form that is an hour.
 HOUR_FIELDS = {"time": "start_time", "minutes": "end_time"}
-
-
-def clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def short_title(session: Session, view: CohortView) -> str:

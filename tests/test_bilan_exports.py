@@ -60,8 +60,9 @@ from facilitator.records_export import (
     export_notes,
     next_session,
 )
+from facilitator.text import fold
 from facilitator.view import CohortView
-from facilitator.workspace import Workspace, fold
+from facilitator.workspace import Workspace
 from tests.conftest import FIXED_NOW, ROOT, run_cli
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -24,9 +24,10 @@ from facilitator.domain import (
 )
 from facilitator.i18n import set_language
 from facilitator.store import CohortStore
+from facilitator.text import fold
 from facilitator.view import CohortView
 from facilitator.views.board import BoardSort, board_rows, sort_rows
-from facilitator.workspace import Workspace, fold
+from facilitator.workspace import Workspace
 from screens.app import FacilitatorApp
 from screens.board import (
     BoardScreen,

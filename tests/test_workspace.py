@@ -9,7 +9,8 @@ import pytest
 
 from facilitator.domain import Cohort, InvalidInput
 from facilitator.store import DamagedFile, ReadOnlyStore
-from facilitator.workspace import Workspace, match_one
+from facilitator.text import match_one
+from facilitator.workspace import Workspace
 
 
 def every_byte(folder: Path) -> dict[Path, bytes | None]:

@@ -21,8 +21,8 @@ from facilitator.domain import (
     Structure,
     TaskStatus,
 )
+from facilitator.text import fold
 from facilitator.view import CohortView
-from facilitator.workspace import fold
 
 
 class BoardSort(StrEnum):

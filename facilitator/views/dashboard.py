@@ -26,8 +26,8 @@ from facilitator.programme import (
     participant_time_warnings,
 )
 from facilitator.rules import ConsultantDays, Finding, Severity, consultant_days, findings
+from facilitator.text import fold
 from facilitator.view import CohortView, session_title
-from facilitator.workspace import fold
 
 
 class Stage(StrEnum):

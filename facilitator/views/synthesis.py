@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from facilitator.domain import Lever, Note, NoteKind, Session, Structure
+from facilitator.text import fold
 from facilitator.view import CohortView
 from facilitator.views.attendance import expected_structures
-from facilitator.workspace import fold
 
 FINDING_KINDS = (NoteKind.CONSTAT, NoteKind.PROBLEM)
 """What the état des lieux is about."""

@@ -36,6 +36,7 @@ from facilitator.domain import (
 )
 from facilitator.i18n import t
 from facilitator.store import CohortStore
+from facilitator.text import fit
 from facilitator.view import CohortView
 from facilitator.views.attendance import (
     Governance,
@@ -91,15 +92,6 @@ GOVERNANCE_STYLES = {
 # --- drawing ------------------------------------------------------------------------
 
 
-def _fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` cells with an ellipsis, or padded to it."""
-    if cell_len(text) > width:
-        while text and cell_len(text) > width - 1:
-            text = text[:-1]
-        text = text + "…"
-    return text + " " * max(0, width - cell_len(text))
-
-
 def summary_text(rolls: Sequence[StructureRoll]) -> Text:
     """The counts at the top: people in each state, then governance represented."""
     counts = tally(rolls)
@@ -126,7 +118,7 @@ def heading_text(roll: StructureRoll, width: int) -> Text:
         f"{GOVERNANCE_MARK}{GOVERNANCE_MARKS[state]} {t(f'attendance.governance.{state.value}')}"
     )
     name_width = max(8, width - cell_len(status) - 2)
-    out = Text(_fit(roll.structure.name, name_width), style="bold")
+    out = Text(fit(roll.structure.name, name_width), style="bold")
     out.append("  ")
     out.append(status, style=GOVERNANCE_STYLES[state])
     return out
@@ -139,16 +131,16 @@ def person_text(
     word_width = max(cell_len(presence_word(p)) for p in MARKS) + 2
     out = Text("  ")
     out.append(
-        _fit(f"{MARKS[presence]} {presence_word(presence)}", word_width), style=STYLES[presence]
+        fit(f"{MARKS[presence]} {presence_word(presence)}", word_width), style=STYLES[presence]
     )
     out.append(" ")
-    out.append(_fit(person.name, name_width))
+    out.append(fit(person.name, name_width))
     out.append(" ")
     out.append(GOVERNANCE_MARK if person.speaks_for_governance else " ", style="bold")
     out.append(" ")
     room = width - 2 - word_width - 1 - name_width - 3
     if room > 3:
-        out.append(_fit(label(person.role), room).rstrip(), style="dim")
+        out.append(fit(label(person.role), room).rstrip(), style="dim")
     return out
 
 

@@ -22,8 +22,8 @@ from textual.widgets import Static
 
 from facilitator.domain import Lever, Note, label
 from facilitator.i18n import plural, t
+from facilitator.text import fold
 from facilitator.thread import LEVERS, SharedTheme, theme_words
-from facilitator.workspace import fold
 from screens.widgets.bullet import Bullet
 from screens.widgets.thread_view import lever_name
 
