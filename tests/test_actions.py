@@ -656,3 +656,16 @@ def test_the_first_structure_of_an_empty_cohort_takes_the_unassigned_slot() -> N
     second = agenda.with_slot_for(first, "b")
     assert [i.structure_id for i in second if i.per_structure] == ["a", "b"]
     assert agenda.with_slot_for(second, "b") == second
+
+
+def test_a_structure_named_like_another_but_for_punctuation_is_refused(
+    small_cohort: CohortStore,
+) -> None:
+    """The capture line cannot tell « Vélo-École de Crest » from « velo ecole de crest »:
+    the board does not let the cohort hold both."""
+    with pytest.raises(InvalidInput) as refused:
+        actions.add_structure(small_cohort, now=NOW, name="VELO_ECOLE de crest")
+    assert refused.value.field == "name"
+    assert [s.name for s in small_cohort.records(Structure) if "cole" in s.name] == [
+        "Vélo-École de Crest"
+    ]
