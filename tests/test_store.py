@@ -382,9 +382,10 @@ def test_a_failed_replace_during_compaction_keeps_every_write(
         raise OSError(13, "Permission denied")
 
     monkeypatch.setattr("facilitator.files.os.replace", refused)
-    with pytest.raises(WriteFailed, match="Permission denied"):
+    with pytest.raises(WriteFailed, match="Permission denied") as caught:
         small_cohort.compact()
     monkeypatch.undo()
+    assert str(small_cohort.path) in str(caught.value)  # the error named no file: the cohort's
     assert refusals == [small_cohort.path]  # the new snapshot was written and refused
     assert small_cohort.path.read_bytes() == before
     assert not list(small_cohort.path.parent.glob(".*.tmp"))
@@ -818,6 +819,7 @@ def bad_op(op: object) -> str:
         {"o": "put", "t": "notes", "d": ["id"]},
         {"o": "put", "t": "notes", "d": {"id": 4}},
         {"o": "put", "t": "notes", "d": {"text": "x" * 80}},  # repr cut at 60 characters
+        "x" * 80,
         {"o": "patch", "t": "notes", "f": {}},
         {"o": "patch", "t": "notes", "i": 1, "f": {}},
         {"o": "patch", "t": "notes", "i": "n"},
@@ -886,6 +888,7 @@ def test_the_enum_fields_of_a_record_are_found_from_its_type_hints() -> None:
         {"g": -1, "ops": []},
         {"g": 1.0, "ops": []},
         {"g": 1, "ops": {}},
+        {"g": -1, "ops": ["x" * 80]},
         {"ops": []},
         {"g": 1},
     ],
@@ -1620,3 +1623,19 @@ def test_a_damaged_cohort_of_a_group_workspace_is_kept_aside_for_the_group(
         assert oct(stat.S_IMODE(path.stat().st_mode)) == "0o660", path
     for folder in (store.backup_dir.parent, store.backup_dir):
         assert oct(stat.S_IMODE(folder.stat().st_mode)) == "0o2770", folder
+
+
+def test_a_failed_compaction_names_the_file_the_disk_refused(
+    small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small_cohort.put(Note(text="n"))
+
+    def refused(*args: object) -> None:
+        raise OSError(errno.EACCES, "Permission denied", "/ws/backups/refusé")
+
+    monkeypatch.setattr(small_cohort, "_write_snapshot", refused)
+    with pytest.raises(WriteFailed) as caught:
+        small_cohort.compact()
+    assert str(caught.value) == t(
+        "store.error.write_failed", path="/ws/backups/refusé", reason="Permission denied"
+    )
