@@ -846,7 +846,7 @@ def save_agenda_as_template(
         raise RecordGone()
     plan = session_plan(session, view.structures)
     template = agenda.template_from_agenda(
-        name, session.kind, Day(plan.items, plan.start, plan.end), view.structure_names()
+        name, session.kind, Day(plan.items, plan.start, plan.end)
     )
     folder = agenda.own_templates_dir(store.path.parent)
     ensure_dir(folder, store.modes)

@@ -16,7 +16,6 @@ import dataclasses
 import datetime as dt
 import json
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -34,6 +33,7 @@ from facilitator.domain import (
 )
 from facilitator.i18n import t
 from facilitator.resources import load_json
+from facilitator.text import fold
 
 MAX_ITEM_MINUTES = 8 * 60
 """One item longer than a working day is a typo (``900`` for ``90``), not a plan."""
@@ -48,10 +48,6 @@ class ItemKind(StrEnum):
     PLENARY = "plenary"
     BREAK = "break"
     INDIVIDUAL = "individual"
-
-
-def kind_label(kind: str, lang: str | None = None) -> str:
-    return t(f"agenda.kind.{kind}", lang)
 
 
 # --- templates ------------------------------------------------------------------
@@ -201,9 +197,7 @@ def own_templates_dir(root: Path) -> Path:
 
 def own_template_name(name: str) -> str:
     """The file name of a facilitator's template: its name folded to letters and dashes."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    slug = re.sub(r"[^a-z0-9]+", "-", bare).strip("-")[:60]
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:60]
     if not slug:
         raise InvalidInput("domain.error.empty_name", "name")
     return OWN_PREFIX + slug
@@ -252,9 +246,7 @@ def template_doc(template: Template) -> dict[str, Any]:
     }
 
 
-def template_from_agenda(
-    name: str, kind: SessionKind, day: Day, structure_names: Mapping[str, str] | None = None
-) -> Template:
+def template_from_agenda(name: str, kind: SessionKind, day: Day) -> Template:
     """An agenda as a template: a round table's slots become one round-table item (with
     one slot's minutes), laid out again for the structures of whichever cohort uses it."""
     items: list[TemplateItem] = []

@@ -365,12 +365,6 @@ def test_squeeze_properties(items: list[AgendaItem], available: int) -> None:
 # (The tests run in French: a label asked in English must come out in English.)
 
 
-def test_an_item_kind_is_labelled_in_the_language_asked() -> None:
-    assert agenda.kind_label("break", "en") == "break"
-    assert agenda.kind_label("round-table", "en") == "round table"
-    assert agenda.kind_label("round-table", "fr") == "tour de table"
-
-
 def test_a_shipped_template_is_labelled_by_its_session_and_variant_in_the_language_asked() -> None:
     template = agenda.load_template("intro-long")
     assert template.label("en") == "Introductory session (long, with theory)"
