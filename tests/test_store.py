@@ -791,8 +791,9 @@ def test_a_line_too_short_without_its_space_or_with_a_bad_checksum_is_damaged() 
     assert decode_line(good[:8] + b"x" + body) is None  # no space after the checksum
     assert decode_line(b"%08x " % (zlib.crc32(body) ^ 1) + body) is None
     assert decode_line(b"zzzzzzzz " + body) is None  # a checksum that is not hex
-    assert decode_line(b"00000000 ") is None
-    assert decode_line(b"") is None
+    assert decode_line(b"00000000 ") is None  # the checksum of nothing, and no JSON
+    for short in (b"", b"0", b"00000000", good[:9]):
+        assert decode_line(short) is None
 
 
 @pytest.mark.parametrize(
@@ -820,6 +821,8 @@ def bad_op(op: object) -> str:
         {"o": "put", "t": "notes", "d": {"id": 4}},
         {"o": "put", "t": "notes", "d": {"text": "x" * 80}},  # repr cut at 60 characters
         "x" * 80,
+        {"o": "patch", "t": "notes", "i": 1, "f": {"text": "x" * 80}},
+        {"o": "del", "t": "notes", "i": 5, "text": "x" * 80},
         {"o": "patch", "t": "notes", "f": {}},
         {"o": "patch", "t": "notes", "i": 1, "f": {}},
         {"o": "patch", "t": "notes", "i": "n"},
