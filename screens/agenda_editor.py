@@ -150,7 +150,8 @@ class AgendaEditorScreen(ViewScreen[None]):
             "minus", f"resize({-STEP})", t("agenda_editor.key.shorter", minutes=STEP), group=_RESIZE
         ),
         Binding("m", "minutes", t("agenda_editor.key.minutes"), show=False),
-        Binding("f", "pin", t("agenda_editor.key.pin")),
+        # In the help (F1), not the footer: so that Quitter and Aide still fit in 80 columns.
+        Binding("f", "pin", t("agenda_editor.key.pin"), show=False),
         Binding("r", "rename", t("agenda_editor.key.rename"), show=False),
         Binding("t", "round_table", t("agenda_editor.key.round_table"), show=False),
         Binding("T", "template", t("agenda_editor.key.template"), show=False),
