@@ -1642,3 +1642,38 @@ def test_a_failed_compaction_names_the_file_the_disk_refused(
     assert str(caught.value) == t(
         "store.error.write_failed", path="/ws/backups/refusé", reason="Permission denied"
     )
+
+
+def test_a_new_journal_of_a_group_workspace_is_the_groups_from_its_creation_whatever_the_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    os.chmod(root, 0o2770)
+    store = CohortStore.create(root / "abc.json", [])
+    store.backup()  # the first write's backup is made already
+    created: list[int] = []
+    real_fchmod = os.fchmod
+
+    def fchmod(fd: int, mode: int) -> None:
+        created.append(stat.S_IMODE(os.fstat(fd).st_mode))
+        real_fchmod(fd, mode)
+
+    old = os.umask(0)
+    try:
+        monkeypatch.setattr(store_module.os, "fchmod", fchmod)
+        store.put(Note(text="première"))
+        assert created == [0o660]  # opened with the group's mode, then made sure of it
+    finally:
+        os.umask(old)
+    monkeypatch.undo()
+    store.journal_path.unlink()
+    old = os.umask(0o077)
+    try:
+        CohortStore(store.path).put(Note(text="sous un umask strict"))
+    finally:
+        os.umask(old)
+    assert oct(stat.S_IMODE(store.journal_path.stat().st_mode)) == "0o660"
+    os.chmod(store.journal_path, 0o600)
+    CohortStore(store.path).put(Note(text="un journal existant"))
+    assert oct(stat.S_IMODE(store.journal_path.stat().st_mode)) == "0o600"  # never loosened
