@@ -1677,3 +1677,21 @@ def test_a_new_journal_of_a_group_workspace_is_the_groups_from_its_creation_what
     os.chmod(store.journal_path, 0o600)
     CohortStore(store.path).put(Note(text="un journal existant"))
     assert oct(stat.S_IMODE(store.journal_path.stat().st_mode)) == "0o600"  # never loosened
+
+
+def test_a_failed_rollback_of_a_refused_write_still_reports_the_disk_s_first_refusal(
+    small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small_cohort.put(Note(text="sûre"))
+
+    def full(fd: int, data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def broken(fd: int, size: int) -> None:
+        raise OSError(errno.EIO, "I/O error")
+
+    monkeypatch.setattr(store_module.os, "write", full)
+    monkeypatch.setattr(store_module.os, "ftruncate", broken)
+    with pytest.raises(WriteFailed) as caught:
+        small_cohort.put(Note(text="refusée"))
+    assert caught.value.error.errno == errno.ENOSPC
