@@ -119,7 +119,7 @@ async def test_from_an_empty_workspace_the_programme_is_proposed_and_applied(
         assert bindings["propose"].enabled and bindings["propose"].binding.show
         assert not bindings["edit_session"].enabled  # nothing to edit yet
         palette = [command.title for command in app.get_system_commands(screen)]
-        assert "Proposer le programme" in palette
+        assert "Programme" in palette
 
         await pilot.press("p")
         choices = app.screen
