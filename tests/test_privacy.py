@@ -21,9 +21,20 @@ from facilitator.domain import (
     label,
 )
 from facilitator.files import PRIVATE, filesystem_type, on_network_filesystem
+from facilitator.i18n import t
 from facilitator.presence import PresenceBoard
-from facilitator.privacy import forget, person_record
-from facilitator.store import CohortStore
+from facilitator.privacy import (
+    ErasureUnfinished,
+    Identity,
+    Matcher,
+    _scrub_journal,
+    _scrub_op,
+    forget,
+    person_json,
+    person_record,
+    resume_pending,
+)
+from facilitator.store import CohortStore, encode_line
 
 
 def every_byte(folder: Path) -> bytes:
@@ -262,4 +273,275 @@ def test_export_person_lists_only_their_own_attendance(small_cohort: CohortStore
             "date": "2027-02-22",
             "presence": "présent·e",
         },
+    ]
+
+
+# --- a damaged journal kept among the backups ------------------------------------------
+
+LEA = Identity(names=frozenset({"Léa Bonnet"}), emails=frozenset({"lea@example.org"}))
+X = "[X]"
+
+
+def _line(body: dict[str, object]) -> bytes:
+    """A journal line written by another hand: same checksum, other JSON spacing."""
+    import zlib
+
+    raw = json.dumps(body).encode()
+    return b"%08x " % zlib.crc32(raw) + raw
+
+
+def test_a_damaged_journal_is_rewritten_line_by_line_good_lines_with_a_fresh_checksum() -> None:
+    """Each good line keeps its generation and its other operations; a line without a
+    generation gets 0; a bad line is scrubbed as text and the lines after it are still
+    read; a line that does not name her is kept byte for byte; the file's end is kept."""
+    own = {"id": "p1", "structure_id": "s", "name": "Léa Bonnet", "email": "lea@example.org"}
+    delete = {"o": "del", "t": "notes", "i": "n0"}
+    note = {"o": "put", "t": "notes", "d": {"id": "n1", "text": "Léa Bonnet viendra"}}
+    untouched = _line({"g": 9, "ops": [{"o": "put", "t": "notes", "d": {"id": "n2"}}]})
+    patch = {"o": "patch", "t": "notes", "i": "n1", "f": {"text": "écrire à lea@example.org"}}
+    raw = b"\n".join(
+        [
+            encode_line(7, [{"o": "put", "t": "participants", "d": own}, delete, "odd"]).rstrip(),
+            b'0000dead {"text": "L\xc3\xa9a Bonnet"}',
+            encode_line(8, [note]).rstrip(b"\n"),
+            untouched,
+            _line({"ops": [patch]}),
+            b"",
+        ]
+    )
+    lines = [
+        encode_line(
+            7,
+            [
+                {"o": "put", "t": "participants", "d": {**own, "name": X, "email": ""}},
+                delete,
+                "odd",
+            ],
+        ),
+        b'0000dead {"text": "[X]"}',
+        encode_line(8, [{**note, "d": {"id": "n1", "text": "[X] viendra"}}]),
+        untouched,
+        encode_line(0, [{**patch, "f": {"text": "écrire à [X]"}}]),
+        b"",
+    ]
+    expected = b"\n".join(line.rstrip(b"\n") for line in lines)
+    assert _scrub_journal(raw, "p1", Matcher(LEA), X) == expected
+
+
+@pytest.mark.parametrize(
+    "op",
+    [
+        "not an operation",
+        {"o": "del", "t": "participants", "i": "p1"},
+        {"o": "put", "t": "notes", "d": {"id": "n1", "text": "rien à voir"}},
+        {"o": "put", "t": "notes", "d": "Léa Bonnet"},
+        {"o": "put", "t": 5, "d": {"id": "n1", "text": "Léa Bonnet"}},
+        {"o": "put", "d": {"id": "n1", "text": "Léa Bonnet"}},
+        {"o": "patch", "t": "notes", "i": "n1", "f": "Léa Bonnet"},
+        {"o": "patch", "t": 5, "i": "n1", "f": {"text": "Léa Bonnet"}},
+        {"o": "patch", "i": "n1", "f": {"text": "Léa Bonnet"}},
+        {"o": "other", "t": "notes", "d": {"id": "n1", "text": "Léa Bonnet"}},
+        {"t": "notes", "f": {"text": "Léa Bonnet"}, "i": "n1"},
+    ],
+    ids=[
+        "not-a-dict",
+        "delete",
+        "put-not-naming",
+        "put-no-doc",
+        "put-odd-table",
+        "put-no-table",
+        "patch-no-fields",
+        "patch-odd-table",
+        "patch-no-table",
+        "unknown-kind",
+        "no-kind",
+    ],
+)
+def test_a_journal_operation_that_holds_no_mention_or_is_not_understood_is_kept(
+    op: object,
+) -> None:
+    assert _scrub_op(op, "p1", Matcher(LEA), X) == op
+
+
+@pytest.mark.parametrize(
+    ("op", "expected"),
+    [
+        (
+            {"o": "put", "t": "notes", "g": 1, "d": {"id": "n1", "text": "Léa Bonnet lit"}},
+            {"o": "put", "t": "notes", "g": 1, "d": {"id": "n1", "text": "[X] lit"}},
+        ),
+        (
+            {"o": "put", "t": "participants", "d": {"id": "p1", "name": "Léa Bonnet"}},
+            {"o": "put", "t": "participants", "d": {"id": "p1", "name": X}},
+        ),
+        (
+            {"o": "put", "t": "participants", "d": {"id": "p2", "name": "Léa Bonnet"}},
+            {"o": "put", "t": "participants", "d": {"id": "p2", "name": "Léa Bonnet"}},
+        ),
+        (
+            {"o": "patch", "t": "notes", "i": "n1", "f": {"text": "Léa Bonnet", "n": 2}},
+            {"o": "patch", "t": "notes", "i": "n1", "f": {"text": X, "n": 2}},
+        ),
+        (
+            {"o": "patch", "t": "participants", "i": "p1", "f": {"email": "lea@example.org"}},
+            {"o": "patch", "t": "participants", "i": "p1", "f": {"email": ""}},
+        ),
+        (
+            {"o": "patch", "t": "participants", "i": "p2", "f": {"email": "lea@example.org"}},
+            {"o": "patch", "t": "participants", "i": "p2", "f": {"email": "lea@example.org"}},
+        ),
+    ],
+    ids=[
+        "put-note",
+        "put-her-record",
+        "put-another-record",
+        "patch-note",
+        "patch-her-record",
+        "patch-another-record",
+    ],
+)
+def test_a_journal_operation_loses_her_mentions_and_her_own_record_its_identity(
+    op: dict[str, object], expected: dict[str, object]
+) -> None:
+    """Only the fields the operation wrote change; another participant's identity
+    fields are theirs, never scrubbed."""
+    assert _scrub_op(op, "p1", Matcher(LEA), X) == expected
+
+
+# --- forget and resume refuse what they cannot do ----------------------------------------
+
+
+def test_forgetting_someone_unknown_says_whom(small_cohort: CohortStore) -> None:
+    with pytest.raises(KeyError) as raised:
+        forget(CohortStore(small_cohort.path), "nobody")
+    assert raised.value.args == ("nobody",)
+
+
+def test_a_read_only_cohort_leaves_a_pending_erasure_for_a_writable_opening(
+    small_cohort: CohortStore,
+) -> None:
+    lea = _person(small_cohort, "Léa Bonnet")
+    record = {"erasing": {lea.id: {"names": ["Léa Bonnet"]}}}
+    small_cohort.path.with_suffix(".erasing").write_text(json.dumps(record))
+    assert resume_pending(CohortStore(small_cohort.path, read_only=True)) == []
+    assert CohortStore(small_cohort.path).get(Participant, lea.id).name == "Léa Bonnet"
+
+
+def test_an_unfinished_erasure_says_why() -> None:
+    error = ErasureUnfinished("disque plein")
+    assert error.key == "privacy.error.unfinished"
+    assert error.values == {"reason": "disque plein"}
+    assert "disque plein" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [("lea", True), ("LÉA B", True), ("Léa Bonnet", True), ("bonnet", False), ("", False)],
+)
+def test_a_pending_erasure_is_found_again_by_the_start_of_a_name(query: str, found: bool) -> None:
+    """``forget Léa`` run again after a kill finds the erasure it left."""
+    assert Identity(names=frozenset({"Léa Bonnet", "Zoé"})).matches(query) is found
+
+
+def test_an_identity_without_names_matches_no_query() -> None:
+    assert not Identity(emails=frozenset({"lea@example.org"})).matches("lea")
+
+
+# --- what export person hands to the person ----------------------------------------------
+
+
+def test_export_person_lists_everything_held_about_them_and_nothing_else(
+    small_cohort: CohortStore,
+) -> None:
+    """Her current values and her earlier ones; the notes that name her; every mention
+    in other tables; what only may name her, to reread. « Mme Bonnet » may be Marc
+    Bonnet: to reread; « L. Bonnet » is hers (Marc's initial differs)."""
+    jardins = next(s for s in small_cohort.records(Structure) if s.name == "Les Jardins du Lien")
+    small_cohort.delete(Participant, _person(small_cohort, "Léa Bonnet").id)  # another Léa
+    lea = Participant(
+        structure_id=jardins.id, name="Léa Martin", email="old@example.org", phone="0600000001"
+    )
+    small_cohort.put(lea)
+    small_cohort.patch(
+        Participant,
+        lea.id,
+        {"name": "Léa Bonnet", "email": "lea@example.org", "phone": "0600000002"},
+    )
+    _add_person(small_cohort, "Marc Bonnet")
+    named = Note(text="Léa Martin anime")
+    initial = Note(text="L. Bonnet relira")
+    small_cohort.put(named, initial, Note(text="Mme Bonnet excusée"), Note(text="rien"))
+    small_cohort.put(
+        BilanReview(
+            id=named.id, session_id="s", structure_id=jardins.id, next_steps="voir L. Bonnet"
+        )
+    )
+
+    record = person_record(CohortStore(small_cohort.path), lea.id)
+
+    assert record["participant"] == {
+        "name": "Léa Bonnet",
+        "role": label(lea.role),
+        "governance": False,
+        "email": "lea@example.org",
+        "phone": "0600000002",
+        "structure": "Les Jardins du Lien",
+    }
+    assert record["earlier_values"] == {
+        "names": ["Léa Martin"],
+        "emails": ["old@example.org"],
+        "phones": ["0600000001"],
+    }
+    assert record["notes_mentioning"] == [
+        {"created": n.created.isoformat(), "kind": label(n.kind), "text": n.text}
+        for n in (named, initial)
+    ]
+    notes, bilans = t("privacy.where.notes"), t("privacy.where.bilans")
+    assert record["mentions"] == [
+        {"where": notes, "field": "text", "text": "Léa Martin anime"},
+        {"where": notes, "field": "text", "text": "L. Bonnet relira"},
+        {"where": bilans, "field": "next_steps", "text": "voir L. Bonnet"},
+    ]
+    assert record["to_reread"] == [{"where": notes, "field": "text", "text": "Mme Bonnet excusée"}]
+    assert json.loads(person_json(CohortStore(small_cohort.path), lea.id)) == record
+
+
+def test_export_person_is_readable_json_ending_with_a_newline(small_cohort: CohortStore) -> None:
+    lea = _person(small_cohort, "Léa Bonnet")
+    out = person_json(small_cohort, lea.id)
+    assert (
+        out
+        == (
+            json.dumps(person_record(small_cohort, lea.id), ensure_ascii=False, indent=2) + "\n"
+        ).encode()
+    )
+    assert "Léa Bonnet".encode() in out and b'\n  "participant": {\n' in out
+
+
+def test_export_person_of_someone_unknown_says_whom(small_cohort: CohortStore) -> None:
+    with pytest.raises(KeyError) as raised:
+        person_record(small_cohort, "nobody")
+    assert raised.value.args == ("nobody",)
+
+
+def test_export_person_without_structure_nor_dated_session_says_so(
+    small_cohort: CohortStore,
+) -> None:
+    """A structure deleted since, a session not yet dated: null, not a crash."""
+    lost = Participant(structure_id="gone", name="Yann Le Goff")
+    undated = Session(kind=SessionKind.INTRO)
+    small_cohort.put(
+        lost,
+        undated,
+        Attendance(
+            id=Attendance.key(undated.id, lost.id),
+            session_id=undated.id,
+            participant_id=lost.id,
+            presence=Presence.PRESENT,
+        ),
+    )
+    record = person_record(small_cohort, lost.id)
+    assert record["participant"]["structure"] is None
+    assert record["attendance"] == [
+        {"session": label(SessionKind.INTRO), "date": None, "presence": label(Presence.PRESENT)}
     ]
