@@ -147,7 +147,7 @@ def ensure_root(path: Path, modes: Modes = PRIVATE) -> None:
         probe = probe.parent
     for folder in reversed(missing):
         try:
-            os.mkdir(folder, modes.dir if folder == path else PARENT_MODE)
+            os.mkdir(folder, PARENT_MODE)  # the workspace's own mode follows
         except FileExistsError:
             continue
         if folder == path:

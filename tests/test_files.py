@@ -251,8 +251,10 @@ def test_an_existing_workspace_is_tightened_through_the_link_the_person_made(
 
 def test_a_workspace_where_a_file_is_is_not_a_folder(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
-    with pytest.raises(NotADirectoryError):
+    with pytest.raises(NotADirectoryError) as caught:
         ensure_root(tmp_path / "file")
+    assert caught.value.errno == errno.ENOTDIR
+    assert caught.value.filename == str(tmp_path / "file")
     with pytest.raises(NotADirectoryError):
         ensure_root(tmp_path / "file" / "ws")
     assert (tmp_path / "file").read_text() == "x"
