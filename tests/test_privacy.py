@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import zlib
 from pathlib import Path
 
 import pytest
@@ -284,8 +285,6 @@ X = "[X]"
 
 def _line(body: dict[str, object]) -> bytes:
     """A journal line written by another hand: same checksum, other JSON spacing."""
-    import zlib
-
     raw = json.dumps(body).encode()
     return b"%08x " % zlib.crc32(raw) + raw
 
