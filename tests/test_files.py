@@ -254,6 +254,7 @@ def test_a_workspace_where_a_file_is_is_not_a_folder(tmp_path: Path) -> None:
     with pytest.raises(NotADirectoryError) as caught:
         ensure_root(tmp_path / "file")
     assert caught.value.errno == errno.ENOTDIR
+    assert caught.value.strerror == os.strerror(errno.ENOTDIR)
     assert caught.value.filename == str(tmp_path / "file")
     with pytest.raises(NotADirectoryError):
         ensure_root(tmp_path / "file" / "ws")
