@@ -544,3 +544,31 @@ def test_export_person_without_structure_nor_dated_session_says_so(
     assert record["attendance"] == [
         {"session": label(SessionKind.INTRO), "date": None, "presence": label(Presence.PRESENT)}
     ]
+
+
+# --- a phone, however it was written ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stored", "written"),
+    [
+        ("+33 6 12 34 56 78", "appeler le 06 12 34 56 78"),
+        ("+33612345678", "appeler le 0612345678"),
+        ("0033 6 12 34 56 78", "appeler le 06.12.34.56.78"),
+        ("06 12 34 56 78", "appeler le +33 6 12 34 56 78"),
+        ("12 34 56", "appeler le 123456"),
+        ("12 34 56 78 90", "appeler le 1234567890"),
+    ],
+    ids=["+33-as-0", "+33-packed", "0033-as-0", "0-as-+33", "six-digits", "ten-not-french"],
+)
+def test_a_phone_is_erased_whatever_its_country_prefix_and_separators(
+    stored: str, written: str
+) -> None:
+    """+33 and 0033 are the French 0; six digits are enough to be a phone; ten digits
+    that do not start with 0 are kept as they are, not read as a French number."""
+    matcher = Matcher(Identity(phones=frozenset({stored})))
+    assert matcher.scrub(written, X) == f"appeler le {X}"
+
+
+def test_a_phone_of_five_digits_is_too_short_to_look_for() -> None:
+    assert Matcher(Identity(phones=frozenset({"12345"}))).certain is None
