@@ -595,3 +595,37 @@ def test_only_the_missing_folders_on_the_way_to_a_workspace_are_made(
     monkeypatch.chdir(tmp_path)
     ensure_root(Path("b") / "ws")  # a relative path stops at the current folder
     assert made[2:] == [Path("b"), Path("b") / "ws"]
+
+
+def test_a_link_planted_at_the_temporary_files_name_is_never_written_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "outside"
+    outside.write_text("theirs")
+    planted = tmp_path / ".cohort.json.guessed.tmp"
+    planted.symlink_to(outside)
+    monkeypatch.setattr(files, "temp_path", lambda target: planted)
+    with pytest.raises(FileExistsError):
+        write_atomic(tmp_path / "cohort.json", b"ours")
+    assert outside.read_text() == "theirs"
+    assert not (tmp_path / "cohort.json").exists()
+
+
+def test_a_temporary_file_is_private_from_its_creation_not_only_after_its_chmod(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[int] = []
+    real_fchmod = os.fchmod
+
+    def fchmod(fd: int, mode: int) -> None:
+        seen.append(stat.S_IMODE(os.fstat(fd).st_mode))
+        real_fchmod(fd, mode)
+
+    monkeypatch.setattr(os, "fchmod", fchmod)
+    old = os.umask(0)
+    try:
+        write_atomic(tmp_path / "cohort.json", b"x")
+        write_atomic(tmp_path / "group.json", b"x", GROUP)
+    finally:
+        os.umask(old)
+    assert [oct(mode) for mode in seen] == ["0o600", "0o660"]
