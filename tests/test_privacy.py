@@ -35,7 +35,7 @@ from facilitator.privacy import (
     person_record,
     resume_pending,
 )
-from facilitator.store import CohortStore, encode_line
+from facilitator.store import CohortStore, decode_line, encode_line
 
 
 def every_byte(folder: Path) -> bytes:
@@ -572,3 +572,32 @@ def test_a_phone_is_erased_whatever_its_country_prefix_and_separators(
 
 def test_a_phone_of_five_digits_is_too_short_to_look_for() -> None:
     assert Matcher(Identity(phones=frozenset({"12345"}))).certain is None
+
+
+def test_a_damaged_journal_among_the_backups_stays_a_journal_that_reads_without_her(
+    small_cohort: CohortStore,
+) -> None:
+    """Its good lines still read (a salvage would find them), her own record in it is
+    anonymous, and every backup changed is counted once."""
+    lea = _person(small_cohort, "Léa Bonnet")
+    small_cohort.patch(Participant, lea.id, {"email": "lea.bonnet@example.org"})
+    lea = _person(small_cohort, "Léa Bonnet")
+    small_cohort.backup_dir.mkdir(parents=True, exist_ok=True)
+    kept = small_cohort.backup_dir / "20260101T000000Z.journal.damaged"
+    kept.write_bytes(
+        encode_line(3, [{"o": "put", "t": "participants", "d": lea.to_doc()}])
+        + encode_line(4, [{"o": "put", "t": "notes", "d": {"id": "n", "text": "Léa Bonnet"}}])
+    )
+    before = {p: p.read_bytes() for p in small_cohort.backup_dir.iterdir()}
+
+    report = forget(CohortStore(small_cohort.path), lea.id)
+
+    changed = [p for p, raw in before.items() if p.read_bytes() != raw]
+    assert kept in changed and report.backups_rewritten == len(changed)
+    lines = kept.read_bytes().split(b"\n")
+    assert lines[-1] == b""
+    entries = [decode_line(line) for line in lines[:-1]]
+    assert [e["g"] for e in entries] == [3, 4]
+    own, note = (e["ops"][0]["d"] for e in entries)
+    assert (own["id"], own["name"], own["email"]) == (lea.id, ANONYMOUS, "")
+    assert note == {"id": "n", "text": ANONYMOUS}
