@@ -629,3 +629,17 @@ def test_a_temporary_file_is_private_from_its_creation_not_only_after_its_chmod(
     finally:
         os.umask(old)
     assert [oct(mode) for mode in seen] == ["0o600", "0o660"]
+
+
+def test_a_failed_write_whose_temporary_file_is_gone_already_reports_its_own_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failed(src: object, dst: object) -> None:
+        os.unlink(src)  # type: ignore[arg-type]
+        raise OSError(errno.EIO, "I/O error")
+
+    monkeypatch.setattr(os, "replace", failed)
+    with pytest.raises(OSError) as caught:
+        write_atomic(tmp_path / "cohort.json", b"x")
+    assert caught.value.errno == errno.EIO
+    assert list(tmp_path.iterdir()) == []
