@@ -643,3 +643,10 @@ def test_a_failed_write_whose_temporary_file_is_gone_already_reports_its_own_err
         write_atomic(tmp_path / "cohort.json", b"x")
     assert caught.value.errno == errno.EIO
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_is_fsynced_as_a_folder_and_a_file_there_is_refused(tmp_path: Path) -> None:
+    files.fsync_dir(tmp_path)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(NotADirectoryError):
+        files.fsync_dir(tmp_path / "file")
