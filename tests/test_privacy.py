@@ -601,3 +601,16 @@ def test_a_damaged_journal_among_the_backups_stays_a_journal_that_reads_without_
     own, note = (e["ops"][0]["d"] for e in entries)
     assert (own["id"], own["name"], own["email"]) == (lea.id, ANONYMOUS, "")
     assert note == {"id": "n", "text": ANONYMOUS}
+
+
+def test_a_good_backup_is_rewritten_as_a_cohort_her_record_anonymous_and_emptied(
+    small_cohort: CohortStore,
+) -> None:
+    """Read as JSON, not as text: her email becomes empty, not the neutral word."""
+    lea = _person(small_cohort, "Léa Bonnet")
+    small_cohort.patch(Participant, lea.id, {"email": "lea.bonnet@example.org"})
+    good = small_cohort.backup()
+    forget(CohortStore(small_cohort.path), lea.id)
+    docs = json.loads(good.read_bytes())["participants"].values()
+    doc = next(d for d in docs if d["id"] == lea.id)
+    assert (doc["name"], doc["email"]) == (ANONYMOUS, "")
