@@ -13,9 +13,11 @@ import pytest
 from facilitator.domain import (
     Attendance,
     BilanReview,
+    Cohort,
     Note,
     Participant,
     Presence,
+    Role,
     Session,
     SessionKind,
     Structure,
@@ -36,6 +38,7 @@ from facilitator.privacy import (
     resume_pending,
 )
 from facilitator.store import CohortStore, decode_line, encode_line
+from facilitator.workspace import Workspace
 
 
 def every_byte(folder: Path) -> bytes:
@@ -614,3 +617,27 @@ def test_a_good_backup_is_rewritten_as_a_cohort_her_record_anonymous_and_emptied
     docs = json.loads(good.read_bytes())["participants"].values()
     doc = next(d for d in docs if d["id"] == lea.id)
     assert (doc["name"], doc["email"]) == (ANONYMOUS, "")
+
+
+def test_backups_rewritten_by_forget_keep_a_group_workspace_s_file_mode(tmp_path: Path) -> None:
+    """In a shared (setgid) workspace every file is 0660 so that the other facilitator
+    can open it; a backup rewritten without the person must stay so, good or damaged."""
+    root = tmp_path / "shared"
+    root.mkdir()
+    os.chmod(root, 0o2770)
+    cohort = Cohort(name="Cohorte partagée")
+    velo = Structure(name="Vélo-École de Crest")
+    lea = Participant(structure_id=velo.id, name="Léa Bonnet", role=Role.DIRECTOR)
+    store = Workspace(root).create([cohort, velo, lea])
+    good = store.backup()
+    damaged = store.backup_dir / "20260101T000000Z.journal.damaged"
+    damaged.write_bytes(
+        encode_line(3, [{"o": "put", "t": "notes", "d": {"id": "n", "text": "Léa Bonnet"}}])
+    )
+    os.chmod(damaged, 0o660)
+
+    report = forget(CohortStore(store.path), lea.id)
+
+    assert report.backups_rewritten == 2
+    assert b"Bonnet" not in good.read_bytes() + damaged.read_bytes()
+    assert {oct(p.stat().st_mode & 0o777) for p in (good, damaged)} == {"0o660"}
