@@ -137,7 +137,8 @@ def test_nothing_found_names_what_and_the_query() -> None:
 
 @pytest.mark.parametrize("query", ["", "   ", "« ! »"])
 def test_an_empty_query_is_refused_even_when_there_is_one_item(query: str) -> None:
-    assert refusal(query, JARDINS).key == "workspace.error.empty_query"
+    error = refusal(query, JARDINS)
+    assert (error.key, error.values["what"]) == ("workspace.error.empty_query", "structure")
 
 
 def test_what_is_named_in_the_person_s_language() -> None:
@@ -148,7 +149,7 @@ def test_what_is_named_in_the_person_s_language() -> None:
     with pytest.raises(InvalidInput) as caught:
         match_one("x", [JARDINS], name=lambda i: i.name, ident=lambda i: i.id, what="participant")
     assert caught.value.values["what"] == "participant"
-    assert refusal("", JARDINS).message.startswith("The ")
+    assert refusal("", JARDINS).message.startswith("The structure name is empty")
 
 
 def test_up_to_ten_names_are_all_listed() -> None:
