@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from facilitator.domain import Cohort, InvalidInput, Record
-from facilitator.files import Modes, ensure_root
+from facilitator.files import Modes
 from facilitator.store import CohortStore, DamagedFile, ReadOnlyStore, StoreError
 from facilitator.text import match_one, some_names
 
@@ -83,7 +83,8 @@ class Workspace:
         return store
 
     def _store(self, path: Path) -> CohortStore:
-        return CohortStore(path, read_only=self.read_only, modes=self.modes)
+        # Its modes are the workspace's: the store reads them off the folder it is in.
+        return CohortStore(path, read_only=self.read_only)
 
     def entries(self) -> list[CohortEntry]:
         """Every cohort file, with its cohort or the problem that keeps it unread."""
@@ -131,8 +132,7 @@ class Workspace:
         if self.read_only:
             raise ReadOnlyStore()
         cohort = next(r for r in records if isinstance(r, Cohort))
-        ensure_root(self.root, self.modes)
-        return CohortStore.create(self.root / f"{cohort.id}.json", records, modes=self.modes)
+        return CohortStore.create(self.root / f"{cohort.id}.json", records)
 
 
 def _damaged_name(store: CohortStore) -> str | None:

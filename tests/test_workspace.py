@@ -11,7 +11,7 @@ import pytest
 from facilitator import privacy
 from facilitator.domain import Cohort, InvalidInput, Participant, Role, Structure
 from facilitator.files import PRIVATE, Modes
-from facilitator.store import CohortStore, DamagedFile, ReadOnlyStore
+from facilitator.store import CohortStore, DamagedFile, ReadOnlyStore, StoreError
 from facilitator.text import match_one
 from facilitator.workspace import Workspace, data_dir
 
@@ -307,3 +307,52 @@ def test_a_group_workspace_opens_and_creates_with_the_group_s_modes(tmp_path: Pa
     assert shared.open(store.path).modes == GROUP
     assert [e.path for e in shared.entries()] == [store.path]
     assert Workspace(tmp_path / "private").modes == PRIVATE
+
+
+def test_opening_by_path_or_as_the_only_cohort_finishes_an_interrupted_erasure(
+    workspace: Workspace,
+) -> None:
+    store, lea = _erasure_left_half_done(workspace)
+    assert _name_of(workspace.find(None, resume=False), lea) == "Léa Bonnet"
+    assert _name_of(workspace.find(None), lea) != "Léa Bonnet"
+    store, lea = _erasure_left_half_done(workspace)
+    assert _name_of(workspace.open(store.path), lea) != "Léa Bonnet"
+
+
+@pytest.mark.parametrize("failure", [StoreError("store.error.locked"), OSError(28, "disk full")])
+def test_an_erasure_that_fails_again_does_not_keep_the_cohort_from_opening(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, failure: Exception
+) -> None:
+    """It stays recorded, to be tried at the next opening; the cohort opens now."""
+    store, lea = _erasure_left_half_done(workspace)
+
+    def fails(_store: CohortStore) -> None:
+        raise failure
+
+    monkeypatch.setattr(privacy, "resume_pending", fails)
+    assert _name_of(workspace.open(store.path), lea) == "Léa Bonnet"
+    assert privacy.erasure_path(store).exists()
+
+
+def test_a_damaged_cohort_listed_first_does_not_hide_the_next_ones(workspace: Workspace) -> None:
+    stores = sorted(
+        (workspace.create([Cohort(name=n)]) for n in ("Une", "Deux")), key=lambda s: s.path
+    )
+    stores[0].path.write_text("{ not json")
+    entries = workspace.entries()
+    assert [e.path for e in entries] == [s.path for s in stores]
+    assert entries[1].cohort is not None and entries[1].cohort.name in {"Une", "Deux"}
+
+
+def test_looking_for_a_cohort_to_restore_still_finds_the_good_ones(workspace: Workspace) -> None:
+    good = workspace.create([Cohort(name="Promo bonne")])
+    bad = workspace.create([Cohort(name="Promo abîmée")])
+    bad.path.write_text("{ not json")
+    assert workspace.find("promo bonne", damaged=True).path == good.path
+
+
+def test_a_cohort_not_found_is_named_a_cohort_in_the_refusal(workspace: Workspace) -> None:
+    workspace.create([Cohort(name="Promo")])
+    with pytest.raises(InvalidInput) as caught:
+        workspace.find("ressourcerie")
+    assert caught.value.values["what"] == "cohorte"
