@@ -22,8 +22,7 @@ No record id appears in a document, so two builds of the demo give the same text
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from enum import StrEnum
 
 import arrow
@@ -56,7 +55,7 @@ from facilitator.domain import (
     SessionKind,
     TaskStatus,
 )
-from facilitator.i18n import language, set_language, t
+from facilitator.i18n import language, t
 from facilitator.programme import format_day, humanize_day
 from facilitator.text import fold
 from facilitator.thread import SessionAttendance, Thread, peer_pairs, shared_themes, thread
@@ -82,17 +81,6 @@ class ReportFormat(StrEnum):
 
 
 # --- time and words -----------------------------------------------------------------------
-
-
-@contextmanager
-def _speaking(lang: str) -> Iterator[None]:
-    """The rules word their findings in the current language: lend them ours."""
-    previous = language()
-    set_language(lang)
-    try:
-        yield
-    finally:
-        set_language(previous)
 
 
 def _lever(lever: Lever | None, lang: str) -> str:
@@ -516,10 +504,9 @@ def _attendance(view: CohortView, threads: Sequence[Thread], today: dt.date, lan
 def _findings(view: CohortView, today: dt.date, lang: str) -> Items:
     from facilitator.rules import Severity, findings
 
-    with _speaking(lang):
-        found = findings(
-            view.cohort, view.structures, view.participants, view.sessions, today=today
-        )
+    found = findings(
+        view.cohort, view.structures, view.participants, view.sessions, today=today, lang=lang
+    )
     items = tuple(
         Item(
             f"{f.message} {f.advice}",

@@ -38,6 +38,7 @@ from facilitator.i18n import (
     LANGUAGES,
     UnknownLanguage,
     catalogue,
+    day_count,
     language,
     resolve_language,
     set_language,
@@ -1191,7 +1192,6 @@ def cmd_programme_propose(args: argparse.Namespace) -> int:
     """One line a session on stdout (for a script or a careful read), then on stderr what
     the programme asks of each participant and what the guidance would question."""
     from facilitator import actions
-    from facilitator.i18n import number, plural
     from facilitator.programme import Change, session_plan
 
     store = _workspace(args).find(args.cohort)
@@ -1220,16 +1220,13 @@ def cmd_programme_propose(args: argparse.Namespace) -> int:
         )
         _out(_fields(*fields))
 
-    def days(value: float) -> str:
-        return plural("rules.unit.day", value, count=number(value, digits=1))
-
     time = proposal.time
     _err(
         t(
             "cli.programme.time",
-            days=days(time.total),
-            sessions=days(round(time.in_sessions, 1)),
-            preparation=days(time.preparation),
+            days=day_count(time.total),
+            sessions=day_count(round(time.in_sessions, 1)),
+            preparation=day_count(time.preparation),
         )
     )
     for warning in proposal.warnings:

@@ -7,10 +7,16 @@ catalogues hold the same keys and the same placeholders).
 
 from __future__ import annotations
 
+import contextlib
 import os
+from decimal import Decimal
 from functools import cache
+from typing import TYPE_CHECKING
 
 from facilitator.resources import data_dir
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -66,10 +72,20 @@ def t(key: str, lang: str | None = None, /, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+@cache
+def _locale(lang: str) -> Locale:
+    from babel import Locale  # CLDR's data, loaded once, when a number is first written
+
+    return Locale.parse(lang)
+
+
 def number(value: float, lang: str | None = None, digits: int = 2) -> str:
-    """A quantity as people write it: ``10``, ``9,5`` in French, ``9.5`` in English."""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else str(round(value))
-    return text.replace(".", t("format.decimal_separator", lang))
+    """A quantity as people write it: ``10``, ``9,5`` in French, ``9.5`` in English
+    (CLDR's separators, through Babel), to at most ``digits`` decimals."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return str(format_decimal(value, format=pattern, locale=_locale(lang or _current)))
 
 
 def duration(minutes: int, lang: str | None = None) -> str:
@@ -83,15 +99,64 @@ def duration(minutes: int, lang: str | None = None) -> str:
 
 
 def plural(key: str, count: float, lang: str | None = None, /, **values: object) -> str:
-    """``key.one`` or ``key.other`` for ``count``, as each language counts.
+    """``key.one``, ``key.other`` (or ``key.many``...) for ``count``, as CLDR's rules
+    for the language count it: French keeps the singular below 2 (« 0 jour »,
+    « 1,5 jour »), English only for 1, and a form a catalogue lacks is ``other``.
 
-    French keeps the singular below 2 (« 0 jour », « 1,5 jour »), English only for 1.
-    ``count`` is passed to the message as written by :func:`number` unless given.
+    The form follows the count as written: ``count`` is passed to the message as
+    :func:`number` writes it unless given, and given as text (``1`` for 1.04 written
+    to a tenth), that text is what is counted.
     """
     lang = lang or _current
-    singular = count < 2 if lang == "fr" else count == 1
     values.setdefault("count", number(count, lang) if isinstance(count, float) else count)
-    return t(f"{key}.{'one' if singular else 'other'}", lang, **values)
+    form = _locale(lang).plural_form(_as_written(values["count"], count, lang))
+    chosen = f"{key}.{form}"
+    return t(chosen if chosen in catalogue(lang) else f"{key}.other", lang, **values)
+
+
+def _as_written(shown: object, count: float, lang: str) -> Decimal:
+    """The number a reader sees in ``shown`` (« 1,5 » is 1.5), else ``count``."""
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    if isinstance(shown, str):
+        with contextlib.suppress(NumberFormatError):
+            return Decimal(parse_decimal(shown, locale=_locale(lang), strict=False))
+    return Decimal(str(count))
+
+
+def day_count(value: float, lang: str | None = None) -> str:
+    """A number of days, to a tenth, with its word: « 4,5 jours », « 1 jour », « 4.5 days »."""
+    return plural("format.days", value, lang, count=number(value, lang, digits=1))
+
+
+class Lazy(str):
+    """A catalogue key written where no language is known yet (a key's description in a
+    class body, read at import): the screens look it up each time they show it, in the
+    language of that moment. Shown untranslated, it reads as its key, plainly wrong."""
+
+    values: dict[str, object]
+
+    def __new__(cls, key: str, values: dict[str, object]) -> Lazy:
+        made = super().__new__(cls, key)
+        made.values = values
+        return made
+
+    @property
+    def key(self) -> str:
+        return str.__str__(self)
+
+    def text(self, lang: str | None = None) -> str:
+        return t(self.key, lang, **self.values)
+
+
+def lazy(key: str, **values: object) -> Lazy:
+    """``key``, to be looked up when shown: for text declared in a class body."""
+    return Lazy(key, values)
+
+
+def spoken(text: str, lang: str | None = None) -> str:
+    """``text`` as shown: a :class:`Lazy` key looked up now, any other text as it is."""
+    return text.text(lang) if isinstance(text, Lazy) else text
 
 
 class Explained(Exception):

@@ -43,7 +43,7 @@ from facilitator.domain import (
     Structure,
     label,
 )
-from facilitator.i18n import catalogue, language, number, plural, t
+from facilitator.i18n import catalogue, day_count, language, t
 from facilitator.rules import MAX_PROGRAMME_MONTHS, MIN_PROGRAMME_MONTHS, add_months, findings
 from facilitator.workdays import is_working_day, previous_working_day, working_day
 
@@ -518,11 +518,6 @@ def participant_time(
     )
 
 
-def _days(value: float, lang: str) -> str:
-    """``4,5 jours`` / ``4.5 days``: the rules' units, to a tenth of a day."""
-    return plural("rules.unit.day", value, lang, count=number(value, lang, digits=1))
-
-
 def participant_time_warnings(
     sessions: Iterable[Session],
     structures: Sequence[Structure],
@@ -539,9 +534,9 @@ def participant_time_warnings(
         return []
     which = "too_little" if estimate.total < MIN_PARTICIPANT_DAYS else "too_much"
     values = {
-        "days": _days(estimate.total, lang),
-        "sessions": _days(round(estimate.in_sessions, 1), lang),
-        "preparation": _days(estimate.preparation, lang),
+        "days": day_count(estimate.total, lang),
+        "sessions": day_count(round(estimate.in_sessions, 1), lang),
+        "preparation": day_count(estimate.preparation, lang),
     }
     message = t(f"programme.participant_time.{which}.message", lang, **values)
     advice = t(f"programme.participant_time.{which}.advice", lang, **values)

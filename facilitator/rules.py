@@ -47,7 +47,7 @@ from facilitator.domain import (
     SessionKind,
     Structure,
 )
-from facilitator.i18n import plural, t
+from facilitator.i18n import language, plural, t
 from facilitator.text import fold
 
 MAX_STRUCTURES = 8
@@ -227,27 +227,28 @@ def consultant_days(cohort: Cohort, structure_count: int) -> ConsultantDays:
 # --- wording helpers ----------------------------------------------------------------
 
 
-def _quantity(unit: str, value: float) -> str:
+def _quantity(unit: str, value: float, lang: str) -> str:
     """``value`` with its unit, singular or plural as the language wants (``plural``
     writes the count as :func:`~facilitator.i18n.number` does: « 7,5 jours »)."""
-    return plural(f"rules.unit.{unit}", value)
+    return plural(f"rules.unit.{unit}", value, lang)
 
 
-def _date(day: dt.date) -> str:
-    return day.strftime(t("rules.date_format"))
+def _date(day: dt.date, lang: str) -> str:
+    return day.strftime(t("rules.date_format", lang))
 
 
-def _duration(start: dt.date, end: dt.date) -> str:
+def _duration(start: dt.date, end: dt.date, lang: str) -> str:
     months, days = months_and_days(start, end)
     if months and days:
         return t(
             "rules.duration.months_and_days",
-            months=_quantity("month", months),
-            days=_quantity("day", days),
+            lang,
+            months=_quantity("month", months, lang),
+            days=_quantity("day", days, lang),
         )
     if months:
-        return _quantity("month", months)
-    return _quantity("day", days)
+        return _quantity("month", months, lang)
+    return _quantity("day", days, lang)
 
 
 # --- the rules ----------------------------------------------------------------------
@@ -269,6 +270,7 @@ class _Facts:
     span: ProgrammeSpan | None
     age_reference: dt.date
     age_reference_is_start: bool
+    lang: str  # the findings' words
 
 
 @dataclass(frozen=True)
@@ -311,17 +313,17 @@ def _consultant_days(facts: _Facts) -> Values | None:
     if days.structures == 0 or days.enough:
         return None
     return {
-        "budgeted": _quantity("day", days.budgeted),
-        "required": _quantity("day", days.needed_min),
-        "structures": _quantity("structure", days.structures),
+        "budgeted": _quantity("day", days.budgeted, facts.lang),
+        "required": _quantity("day", days.needed_min, facts.lang),
+        "structures": _quantity("structure", days.structures, facts.lang),
     }
 
 
-def _span_values(span: ProgrammeSpan) -> Values:
+def _span_values(span: ProgrammeSpan, lang: str) -> Values:
     return {
-        "duration": _duration(span.start, span.end),
-        "start": _date(span.start),
-        "end": _date(span.end),
+        "duration": _duration(span.start, span.end, lang),
+        "start": _date(span.start, lang),
+        "end": _date(span.end, lang),
     }
 
 
@@ -331,7 +333,7 @@ def _programme_too_short(facts: _Facts) -> Values | None:
         return None
     if span.end >= add_months(span.start, MIN_PROGRAMME_MONTHS):
         return None
-    return _span_values(span)
+    return _span_values(span, facts.lang)
 
 
 def _programme_too_long(facts: _Facts) -> Values | None:
@@ -339,7 +341,7 @@ def _programme_too_long(facts: _Facts) -> Values | None:
     span = facts.span
     if span is None or span.end <= add_months(span.start, MAX_PROGRAMME_MONTHS):
         return None
-    return _span_values(span)
+    return _span_values(span, facts.lang)
 
 
 # --- the order and spacing of the sessions -------------------------------------------
@@ -358,11 +360,11 @@ def _day(session: Session) -> dt.date:
     return session.date
 
 
-def _join(items: Sequence[str], key: str = "rules.list.and") -> str:
+def _join(items: Sequence[str], lang: str, key: str = "rules.list.and") -> str:
     """« a, b et c »: items listed as the language does."""
     if len(items) == 1:
         return items[0]
-    return t(key, head=", ".join(items[:-1]), last=items[-1])
+    return t(key, lang, head=", ".join(items[:-1]), last=items[-1])
 
 
 def _out_of_order(
@@ -385,13 +387,13 @@ def _out_of_order(
     sooner = any(_day(s) < line for s in offenders)
     same = any(_day(s) == line for s in offenders)
     which = "before_or_same_day" if sooner and same else "before" if sooner else "same_day"
-    return line, offenders, t(f"rules.order.{which}")
+    return line, offenders, t(f"rules.order.{which}", facts.lang)
 
 
-def _dates_of(sessions: Sequence[Session]) -> str:
+def _dates_of(sessions: Sequence[Session], lang: str) -> str:
     """« du 06/10/2026 et du 08/10/2026 »: each distinct day once."""
     days = sorted({_day(s) for s in sessions})
-    return _join([t("rules.on_date", date=_date(d)) for d in days])
+    return _join([t("rules.on_date", lang, date=_date(d, lang)) for d in days], lang)
 
 
 def _state_of_play_before_intro(facts: _Facts) -> Values | None:
@@ -399,7 +401,8 @@ def _state_of_play_before_intro(facts: _Facts) -> Values | None:
     if found is None:
         return None
     line, offenders, when = found
-    return {"state_of_play": _dates_of(offenders), "when": when, "intro": _date(line)}
+    lang = facts.lang
+    return {"state_of_play": _dates_of(offenders, lang), "when": when, "intro": _date(line, lang)}
 
 
 def _evolution_before_state_of_play(facts: _Facts) -> Values | None:
@@ -407,7 +410,12 @@ def _evolution_before_state_of_play(facts: _Facts) -> Values | None:
     if found is None:
         return None
     line, offenders, when = found
-    return {"evolution": _dates_of(offenders), "when": when, "state_of_play": _date(line)}
+    lang = facts.lang
+    return {
+        "evolution": _dates_of(offenders, lang),
+        "when": when,
+        "state_of_play": _date(line, lang),
+    }
 
 
 def _bilan_before_evolution(facts: _Facts) -> Values | None:
@@ -417,19 +425,20 @@ def _bilan_before_evolution(facts: _Facts) -> Values | None:
     if found is None:
         return None
     line, offenders, when = found
+    lang = facts.lang
 
     def of(bilan: Session) -> str:
         name = facts.names.get(bilan.structure_id or "")
         if name is None:
-            return t("rules.bilan.unassigned", date=_date(_day(bilan)))
-        return t("rules.bilan.of", name=name, date=_date(_day(bilan)))
+            return t("rules.bilan.unassigned", lang, date=_date(_day(bilan), lang))
+        return t("rules.bilan.of", lang, name=name, date=_date(_day(bilan), lang))
 
     return {
         "bilans": plural(
-            "rules.bilan.list", len(offenders), list=_join([of(b) for b in offenders])
+            "rules.bilan.list", len(offenders), lang, list=_join([of(b) for b in offenders], lang)
         ),
         "when": when,
-        "evolution": _date(line),
+        "evolution": _date(line, lang),
     }
 
 
@@ -441,6 +450,7 @@ def _collective_sessions_too_close(facts: _Facts) -> Values | None:
     yet); sessions in the wrong order are the order rules' findings, not this one's.
     """
     stages = [dated for kind in COLLECTIVE_KINDS if (dated := _dated(facts, kind))]
+    lang = facts.lang
     gaps: list[str] = []
     for previous, current in pairwise(stages):
         for session in current:
@@ -453,16 +463,17 @@ def _collective_sessions_too_close(facts: _Facts) -> Values | None:
                 gaps.append(
                     t(
                         "rules.collective-sessions-too-close.gap",
-                        days=_quantity("day", gap),
-                        first=t(f"rules.kind.{closest.kind.value}"),
-                        first_date=_date(_day(closest)),
-                        second=t(f"rules.kind.{session.kind.value}"),
-                        second_date=_date(_day(session)),
+                        lang,
+                        days=_quantity("day", gap, lang),
+                        first=t(f"rules.kind.{closest.kind.value}", lang),
+                        first_date=_date(_day(closest), lang),
+                        second=t(f"rules.kind.{session.kind.value}", lang),
+                        second_date=_date(_day(session), lang),
                     )
                 )
     if not gaps:
         return None
-    return {"gaps": _join(gaps, "rules.list.and_then")}
+    return {"gaps": _join(gaps, lang, "rules.list.and_then")}
 
 
 def _creation_unknown(facts: _Facts, structure: Structure) -> Values | None:
@@ -476,10 +487,11 @@ def _too_young(facts: _Facts, structure: Structure) -> Values | None:
     if add_months(created, 12 * MIN_STRUCTURE_AGE_YEARS) <= facts.age_reference:
         return None
     reference = "start" if facts.age_reference_is_start else "today"
+    lang = facts.lang
     return {
         "name": structure.name,
-        "created": _date(created),
-        "reference": t(f"rules.reference.{reference}", date=_date(facts.age_reference)),
+        "created": _date(created, lang),
+        "reference": t(f"rules.reference.{reference}", lang, date=_date(facts.age_reference, lang)),
     }
 
 
@@ -532,13 +544,13 @@ def rule(code: str) -> Rule:
     raise KeyError(code)
 
 
-def _finding(found: Rule, subject_id: str | None, values: Values) -> Finding:
+def _finding(found: Rule, subject_id: str | None, values: Values, lang: str) -> Finding:
     return Finding(
         code=found.code,
         severity=found.severity,
         subject_id=subject_id,
-        message=t(f"rules.{found.code}.message", **values),
-        advice=t(f"rules.{found.code}.advice", **values),
+        message=t(f"rules.{found.code}.message", lang, **values),
+        advice=t(f"rules.{found.code}.advice", lang, **values),
     )
 
 
@@ -554,8 +566,10 @@ def findings(
     sessions: Iterable[Session],
     *,
     today: dt.date,
+    lang: str | None = None,
 ) -> list[Finding]:
-    """Everything the guidance would question in this cohort, as of ``today``.
+    """Everything the guidance would question in this cohort, as of ``today``, worded in
+    ``lang`` (the person's language unless told).
 
     Cohort-level findings come first, in :data:`RULES` order, then each structure's
     in name order. ``structures``, ``participants`` and ``sessions`` are those of the
@@ -576,15 +590,16 @@ def findings(
         span=programme_span(cohort, sessions),
         age_reference=start if start is not None else today,
         age_reference_is_start=start is not None,
+        lang=lang or language(),
     )
     found: list[Finding] = []
     for cohort_rule in COHORT_RULES:
         values = cohort_rule.check(facts)
         if values is not None:
-            found.append(_finding(cohort_rule, cohort.id, values))
+            found.append(_finding(cohort_rule, cohort.id, values, facts.lang))
     for structure in ordered:
         for structure_rule in STRUCTURE_RULES:
             values = structure_rule.check(facts, structure)
             if values is not None:
-                found.append(_finding(structure_rule, structure.id, values))
+                found.append(_finding(structure_rule, structure.id, values, facts.lang))
     return found

@@ -31,7 +31,7 @@ from facilitator import actions, agenda
 from facilitator.actions import AgendaEdit
 from facilitator.agenda import Day, TemplateItem, item_title, minimum_warnings, template_items
 from facilitator.domain import AgendaItem, InvalidInput, Session, parse_time, require_name
-from facilitator.i18n import t
+from facilitator.i18n import lazy, t
 from facilitator.programme import SessionPlan, format_day, session_plan
 from facilitator.store import CohortStore
 from facilitator.view import CohortView
@@ -133,49 +133,36 @@ class AgendaEditorScreen(ViewScreen[None]):
             "undo",
         ]
     )
-    _MOVE = Binding.Group(t("agenda_editor.key.move"))
-    _RESIZE = Binding.Group(t("agenda_editor.key.resize", minutes=STEP))
+    _MOVE = Binding.Group(lazy("agenda_editor.key.move"))
+    _RESIZE = Binding.Group(lazy("agenda_editor.key.resize", minutes=STEP))
     BINDINGS = [
-        Binding("a", "add", t("agenda_editor.key.add")),
-        Binding("d,delete", "remove", t("agenda_editor.key.remove")),
-        Binding("K,ctrl+up", "move(-1)", t("agenda_editor.key.up"), group=_MOVE),
-        Binding("J,ctrl+down", "move(1)", t("agenda_editor.key.down"), group=_MOVE),
+        Binding("a", "add", lazy("agenda_editor.key.add")),
+        Binding("d,delete", "remove", lazy("agenda_editor.key.remove")),
+        Binding("K,ctrl+up", "move(-1)", lazy("agenda_editor.key.up"), group=_MOVE),
+        Binding("J,ctrl+down", "move(1)", lazy("agenda_editor.key.down"), group=_MOVE),
         Binding(
             "plus,equals_sign",
             f"resize({STEP})",
-            t("agenda_editor.key.longer", minutes=STEP),
+            lazy("agenda_editor.key.longer", minutes=STEP),
             group=_RESIZE,
         ),
         Binding(
-            "minus", f"resize({-STEP})", t("agenda_editor.key.shorter", minutes=STEP), group=_RESIZE
+            "minus",
+            f"resize({-STEP})",
+            lazy("agenda_editor.key.shorter", minutes=STEP),
+            group=_RESIZE,
         ),
-        Binding("m", "minutes", t("agenda_editor.key.minutes"), show=False),
+        Binding("m", "minutes", lazy("agenda_editor.key.minutes"), show=False),
         # In the help (F1), not the footer: so that Quitter and Aide still fit in 80 columns.
-        Binding("f", "pin", t("agenda_editor.key.pin"), show=False),
-        Binding("r", "rename", t("agenda_editor.key.rename"), show=False),
-        Binding("t", "round_table", t("agenda_editor.key.round_table"), show=False),
-        Binding("T", "template", t("agenda_editor.key.template"), show=False),
-        Binding("s", "save_template", t("agenda_editor.key.save_template"), show=False),
-        Binding("h", "hours", t("agenda_editor.key.hours"), show=False),
-        Binding("u", "undo", t("agenda_editor.key.undo")),
-        Binding("escape", "back", t("agenda_editor.key.back"), show=False),
+        Binding("f", "pin", lazy("agenda_editor.key.pin"), show=False),
+        Binding("r", "rename", lazy("agenda_editor.key.rename"), show=False),
+        Binding("t", "round_table", lazy("agenda_editor.key.round_table"), show=False),
+        Binding("T", "template", lazy("agenda_editor.key.template"), show=False),
+        Binding("s", "save_template", lazy("agenda_editor.key.save_template"), show=False),
+        Binding("h", "hours", lazy("agenda_editor.key.hours"), show=False),
+        Binding("u", "undo", lazy("agenda_editor.key.undo")),
+        Binding("escape", "back", lazy("agenda_editor.key.back"), show=False),
     ]
-    DEFAULT_CSS = """
-    AgendaEditorScreen #editor-title {
-        height: 1; padding: 0 1; background: $panel; text-style: bold;
-        text-wrap: nowrap; text-overflow: ellipsis;
-    }
-    AgendaEditorScreen #editor-table { height: 1fr; }
-    AgendaEditorScreen #editor-end { height: auto; padding: 0 1; }
-    AgendaEditorScreen #editor-end.-over { color: $error; }
-    AgendaEditorScreen #editor-notes {
-        height: auto; max-height: 3; padding: 0 1; color: $warning;
-        text-wrap: nowrap; text-overflow: ellipsis;
-    }
-    AgendaEditorScreen #editor-status { height: auto; padding: 0 1; color: $error; }
-    AgendaEditorScreen .-empty { display: none; }
-    AgendaEditorScreen Footer.-compact FooterLabel { margin: 0 1 0 0; }
-    """
 
     def __init__(self, session_id: str) -> None:
         super().__init__()

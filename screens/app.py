@@ -24,7 +24,7 @@ from textual.screen import Screen
 
 from facilitator.check import workspace_warnings
 from facilitator.domain import InvalidInput
-from facilitator.i18n import t
+from facilitator.i18n import lazy, t
 from facilitator.presence import HEARTBEAT_SECONDS, PresenceBoard, Visitor
 from facilitator.store import CohortStore, StoreError
 from facilitator.view import CohortView
@@ -47,7 +47,7 @@ def _lazy(module: str, name: str) -> Callable[[], Screen[object]]:
 
 
 class FacilitatorApp(SizeGuard, App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "areas.tcss", "dialogs/dialogs.tcss"]
     TITLE = "facilitator"
     MODES = {
         "cohorts": _lazy("screens.cohorts", "CohortListScreen"),
@@ -57,13 +57,13 @@ class FacilitatorApp(SizeGuard, App[None]):
         "bilan": _lazy("screens.bilan", "BilanScreen"),
     }
     BINDINGS = [
-        Binding("ctrl+q", "quit", t("tui.key.quit"), priority=True),
-        Binding("f1,question_mark", "help", t("tui.key.help")),
-        Binding("1", "area('dashboard')", t("tui.area.dashboard"), show=False),
-        Binding("2", "area('board')", t("tui.area.board"), show=False),
-        Binding("3", "area('sessions')", t("tui.area.sessions"), show=False),
-        Binding("4", "area('bilan')", t("tui.area.bilan"), show=False),
-        Binding("f2", "switch_mode('cohorts')", t("tui.key.cohorts"), show=False),
+        Binding("ctrl+q", "quit", lazy("tui.key.quit"), priority=True),
+        Binding("f1,question_mark", "help", lazy("tui.key.help")),
+        Binding("1", "area('dashboard')", lazy("tui.area.dashboard"), show=False),
+        Binding("2", "area('board')", lazy("tui.area.board"), show=False),
+        Binding("3", "area('sessions')", lazy("tui.area.sessions"), show=False),
+        Binding("4", "area('bilan')", lazy("tui.area.bilan"), show=False),
+        Binding("f2", "switch_mode('cohorts')", lazy("tui.key.cohorts"), show=False),
     ]
 
     view: var[CohortView | None] = var(None, init=False)

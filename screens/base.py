@@ -1,16 +1,18 @@
-"""What the app's screens share: the typed app, the guard of the write keys, and
-redrawing from the app's newest ``CohortView``; for the cohort areas, the header,
-the area bar and the footer too."""
+"""What the app's screens share: keys described in the language of the moment, the
+typed app, the guard of the write keys, and redrawing from the app's newest
+``CohortView``; for the cohort areas, the header, the area bar and the footer too."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding, Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Static
 
-from facilitator.i18n import t
+from facilitator.i18n import Lazy, spoken, t
 from facilitator.view import CohortView
 
 if TYPE_CHECKING:
@@ -47,6 +49,42 @@ class AreaBar(Static):
         self.update("  ".join(parts))
 
 
+def spoken_binding(binding: Binding) -> Binding:
+    """``binding`` with its description (and its group's) in the language of the moment:
+    BINDINGS are read at import, before any language is chosen, so they hold
+    :func:`~facilitator.i18n.lazy` keys."""
+    group = binding.group
+    if group is not None and isinstance(group.description, Lazy):
+        group = replace(group, description=spoken(group.description))
+    if group is binding.group and not isinstance(binding.description, Lazy):
+        return binding
+    tooltip = spoken(binding.tooltip) if binding.tooltip else binding.tooltip
+    return replace(binding, description=spoken(binding.description), tooltip=tooltip, group=group)
+
+
+class Speaking(Screen[ResultT]):
+    """A screen whose keys (its own, its widgets', the app's) are described in the
+    language of the moment, wherever they are read: the footer, the help screen, the
+    command palette. Every screen of the app is one (a test checks it)."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return {
+            key: active._replace(
+                binding=spoken_binding(active.binding),
+                tooltip=spoken(active.tooltip) if active.tooltip else active.tooltip,
+            )
+            for key, active in super().active_bindings.items()
+        }
+
+
+class Dialog(ModalScreen[ResultT], Speaking[ResultT]):
+    """A modal screen of the app: a dialog, the help, a notice.
+
+    ModalScreen comes first: Textual takes default CSS from the first base alone, and
+    ModalScreen's lets the screen underneath show through."""
+
+
 class WriteGuard:
     """Screens name the actions that write; in read-only mode those keys are shown
     disabled (and do nothing) instead of failing when pressed."""
@@ -60,7 +98,7 @@ class WriteGuard:
         return True
 
 
-class AppScreen(WriteGuard, Screen[ResultT]):
+class AppScreen(WriteGuard, Speaking[ResultT]):
     """A screen of the facilitator's app, which it knows by its type."""
 
     @property
@@ -108,7 +146,7 @@ class ViewScreen(AppScreen[ResultT]):
         raise NotImplementedError
 
 
-class ViewModal(ViewScreen[ResultT], ModalScreen[ResultT]):
+class ViewModal(Dialog[ResultT], ViewScreen[ResultT]):
     """A dialog over the open cohort's screens, drawn from its view as they are."""
 
 

@@ -35,7 +35,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator import actions
 from facilitator.domain import FEEDBACK_QUESTIONS, BilanReview, Session, Structure
-from facilitator.i18n import language, plural, t
+from facilitator.i18n import language, lazy, plural, t
 from facilitator.programme import day_words, humanize_day
 from facilitator.text import clip, fold
 from facilitator.thread import Thread, peer_pairs, shared_themes, thread
@@ -161,13 +161,13 @@ class BilanTable(DataTable[str], inherit_bindings=False):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "screen.open_thread", t("bilan.key.open")),
-        Binding("up", "cursor_up", t("bilan.key.previous"), show=False),
-        Binding("down", "cursor_down", t("bilan.key.next"), show=False),
-        Binding("pageup", "page_up", t("bilan.key.pageup"), show=False),
-        Binding("pagedown", "page_down", t("bilan.key.pagedown"), show=False),
-        Binding("home", "scroll_top", t("bilan.key.first"), show=False),
-        Binding("end", "scroll_bottom", t("bilan.key.last"), show=False),
+        Binding("enter", "screen.open_thread", lazy("bilan.key.open")),
+        Binding("up", "cursor_up", lazy("bilan.key.previous"), show=False),
+        Binding("down", "cursor_down", lazy("bilan.key.next"), show=False),
+        Binding("pageup", "page_up", lazy("bilan.key.pageup"), show=False),
+        Binding("pagedown", "page_down", lazy("bilan.key.pagedown"), show=False),
+        Binding("home", "scroll_top", lazy("bilan.key.first"), show=False),
+        Binding("end", "scroll_bottom", lazy("bilan.key.last"), show=False),
     ]
 
     @property
@@ -186,21 +186,10 @@ class BilanScreen(AreaScreen):
     # The footer holds four keys in 80 columns beside the app's: Entrée and the effet
     # miroir show; the compte rendu and the live bilan, also in the thread, are in F1.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "review", t("bilan.key.review"), show=False),
-        Binding("s", "live", t("bilan.key.live"), show=False),
-        Binding("m", "mirror", t("bilan.key.mirror")),
+        Binding("r", "review", lazy("bilan.key.review"), show=False),
+        Binding("s", "live", lazy("bilan.key.live"), show=False),
+        Binding("m", "mirror", lazy("bilan.key.mirror")),
     ]
-    DEFAULT_CSS = """
-    BilanScreen #bilans {
-        height: auto;
-        max-height: 1fr;
-    }
-    BilanScreen #bilan-summary {
-        height: auto;
-        padding: 1 1 0 1;
-        color: $text-muted;
-    }
-    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -310,12 +299,12 @@ class ReadingScroll(VerticalScroll, inherit_bindings=False):
     """A long read scrolled by keyboard, its keys described in the person's language."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "scroll_up", t("bilan.key.up"), show=False),
-        Binding("down", "scroll_down", t("bilan.key.down"), show=False),
-        Binding("pageup", "page_up", t("bilan.key.pageup"), show=False),
-        Binding("pagedown", "page_down", t("bilan.key.pagedown"), show=False),
-        Binding("home", "scroll_home", t("bilan.key.home"), show=False),
-        Binding("end", "scroll_end", t("bilan.key.end"), show=False),
+        Binding("up", "scroll_up", lazy("bilan.key.up"), show=False),
+        Binding("down", "scroll_down", lazy("bilan.key.down"), show=False),
+        Binding("pageup", "page_up", lazy("bilan.key.pageup"), show=False),
+        Binding("pagedown", "page_down", lazy("bilan.key.pagedown"), show=False),
+        Binding("home", "scroll_home", lazy("bilan.key.home"), show=False),
+        Binding("end", "scroll_end", lazy("bilan.key.end"), show=False),
     ]
 
 
@@ -327,19 +316,8 @@ class ReadingScreen(ViewScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", t("bilan.key.back")),
+        Binding("escape", "back", lazy("bilan.key.back")),
     ]
-    DEFAULT_CSS = """
-    ReadingScreen #reading-title {
-        height: auto;
-        padding: 0 1;
-        background: $boost;
-        text-style: bold;
-    }
-    ReadingScreen #reading-body {
-        height: 1fr;
-    }
-    """
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -370,9 +348,9 @@ class ThreadScreen(ReadingScreen):
     WRITE_ACTIONS = frozenset(["review"])
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "review", t("bilan.key.review")),
-        Binding("s", "live", t("bilan.key.live")),
-        Binding("m", "mirror", t("bilan.key.mirror")),
+        Binding("r", "review", lazy("bilan.key.review")),
+        Binding("s", "live", lazy("bilan.key.live")),
+        Binding("m", "mirror", lazy("bilan.key.mirror")),
     ]
 
     def __init__(self, structure_id: str) -> None:

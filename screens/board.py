@@ -45,7 +45,7 @@ from facilitator.domain import (
     parse_creation,
     require_name,
 )
-from facilitator.i18n import t
+from facilitator.i18n import lazy, t
 from facilitator.rules import Finding, findings
 from facilitator.store import CohortStore, StoreError
 from facilitator.view import CohortView
@@ -180,38 +180,20 @@ class BoardScreen(AreaScreen):
         (WIDE, "-wide"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add_structure", t("board.key.add_structure")),
-        Binding("p", "add_participant", t("board.key.add_participant")),
-        Binding("e,enter", "edit", t("board.key.edit")),
-        Binding("d,delete", "delete", t("board.key.delete")),
-        Binding("o", "forget", t("board.key.forget"), show=False),
-        Binding("s", "sort", t("board.key.sort"), show=False),  # the line above the matrix says it
-        Binding("tab", "app.focus_next", t("board.key.next_pane"), show=False),
-        Binding("shift+tab", "app.focus_previous", t("board.key.previous_pane"), show=False),
+        Binding("a", "add_structure", lazy("board.key.add_structure")),
+        Binding("p", "add_participant", lazy("board.key.add_participant")),
+        Binding("e,enter", "edit", lazy("board.key.edit")),
+        Binding("d,delete", "delete", lazy("board.key.delete")),
+        Binding("o", "forget", lazy("board.key.forget"), show=False),
+        Binding(
+            "s", "sort", lazy("board.key.sort"), show=False
+        ),  # the line above the matrix says it
+        Binding("tab", "app.focus_next", lazy("board.key.next_pane"), show=False),
+        Binding("shift+tab", "app.focus_previous", lazy("board.key.previous_pane"), show=False),
     ]
     # Narrow: the matrix on top, the detail (with the participants) underneath.
     # Wide: the detail beside; the participants move under the matrix, where their
     # contacts fit on one line and the space would otherwise stay empty.
-    DEFAULT_CSS = """
-    BoardScreen #board-body { height: 1fr; }
-    BoardScreen .board-line { height: auto; padding: 0 1; color: $text-muted; }
-    BoardScreen #board-people { padding: 0 1; }
-    BoardScreen #board-people.-empty { display: none; }
-    BoardScreen.-narrow #board-body { layout: vertical; }
-    BoardScreen.-narrow #board-left { height: auto; max-height: 60%; }
-    BoardScreen.-narrow #board-people { display: none; }
-    BoardScreen.-narrow #board-detail {
-        height: 1fr;
-        border: none;
-        border-top: round $primary-muted;
-    }
-    BoardScreen.-narrow #board-detail:focus-within { border-top: round $primary; }
-    BoardScreen.-wide #board-body { layout: horizontal; }
-    BoardScreen.-wide #board-left { width: 1fr; height: 100%; }
-    BoardScreen.-wide #board-people { height: 1fr; }
-    BoardScreen.-wide #board-detail { width: 40; height: 100%; }
-    BoardScreen.-wide #board-detail ParticipantsSection { display: none; }
-    """
 
     def __init__(self) -> None:
         super().__init__()

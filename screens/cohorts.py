@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator import actions
 from facilitator.domain import InvalidInput
-from facilitator.i18n import t
+from facilitator.i18n import lazy, t
 from facilitator.store import StoreError
 from facilitator.workspace import CohortEntry
 from screens.base import AppScreen
@@ -25,12 +25,12 @@ if TYPE_CHECKING:
 class CohortListScreen(AppScreen[None]):
     WRITE_ACTIONS = frozenset(["archive", "new", "settings"])
     BINDINGS = [
-        Binding("enter", "open", t("cohorts.key.open"), show=False),
-        Binding("n", "new", t("cohorts.key.new")),
+        Binding("enter", "open", lazy("cohorts.key.open"), show=False),
+        Binding("n", "new", lazy("cohorts.key.new")),
         # r renamed a cohort before the settings form held the name: the same form.
-        Binding("s,r", "settings", t("cohorts.key.settings")),
-        Binding("a", "archive", t("cohorts.key.archive")),
-        Binding("b", "backups", t("cohorts.key.backups")),
+        Binding("s,r", "settings", lazy("cohorts.key.settings")),
+        Binding("a", "archive", lazy("cohorts.key.archive")),
+        Binding("b", "backups", lazy("cohorts.key.backups")),
     ]
 
     def compose(self) -> ComposeResult:

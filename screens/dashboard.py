@@ -21,7 +21,7 @@ from textual.containers import VerticalGroup, VerticalScroll
 from textual.events import Resize
 from textual.widgets import Static
 
-from facilitator.i18n import t
+from facilitator.i18n import lazy, t
 from facilitator.view import CohortView
 from facilitator.views.dashboard import (
     TASK_HORIZON,
@@ -54,12 +54,12 @@ class DashboardScroll(VerticalScroll, inherit_bindings=False):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "scroll_up", t("dashboard.key.up"), show=False),
-        Binding("down", "scroll_down", t("dashboard.key.down"), show=False),
-        Binding("pageup", "page_up", t("dashboard.key.pageup"), show=False),
-        Binding("pagedown", "page_down", t("dashboard.key.pagedown"), show=False),
-        Binding("home", "scroll_home", t("dashboard.key.home"), show=False),
-        Binding("end", "scroll_end", t("dashboard.key.end"), show=False),
+        Binding("up", "scroll_up", lazy("dashboard.key.up"), show=False),
+        Binding("down", "scroll_down", lazy("dashboard.key.down"), show=False),
+        Binding("pageup", "page_up", lazy("dashboard.key.pageup"), show=False),
+        Binding("pagedown", "page_down", lazy("dashboard.key.pagedown"), show=False),
+        Binding("home", "scroll_home", lazy("dashboard.key.home"), show=False),
+        Binding("end", "scroll_end", lazy("dashboard.key.end"), show=False),
     ]
 
 
@@ -76,7 +76,7 @@ class DashboardScreen(AreaScreen):
     AREA = "dashboard"
     WRITE_ACTIONS = frozenset(["settings"])
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "settings", t("cohorts.key.settings")),
+        Binding("s", "settings", lazy("cohorts.key.settings")),
     ]
     _today: dt.date | None = None  # the day last drawn for: redraw when it changes
     # Screen declares it as an instance variable, so it cannot be annotated ClassVar here.
@@ -88,60 +88,15 @@ class DashboardScreen(AreaScreen):
 
         edit_open_cohort(self.facilitator)
 
-    DEFAULT_CSS = """
-    DashboardScreen #next-step {
-        height: auto;
-        padding: 0 1;
-        background: $boost;
-        color: $text;
-        text-style: bold;
-    }
-    DashboardScreen #dashboard-top {
-        height: auto;
-        layout: vertical;
-    }
-    DashboardScreen.-wide #dashboard-top {
-        layout: grid;
-        grid-size: 2 1;
-        /* room for a bilan's day and a long structure name on one line */
-        grid-columns: 58 1fr;
-        grid-rows: auto;
-    }
-    DashboardScreen #dashboard-bottom {
-        height: auto;
-        layout: vertical;
-    }
-    DashboardScreen.-wide #dashboard-bottom {
-        layout: grid;
-        grid-size: 2 1;
-        /* a task's due date, structure and status still share a line beside the days */
-        grid-columns: 1fr 46;
-        grid-rows: auto;
-    }
-    DashboardScreen #days > Static {
-        height: auto;
-    }
-    DashboardScreen #days > .days--detail {
-        padding-left: 2;
-    }
-    DashboardScreen .dashboard--panel {
-        height: auto;
-        border: round $primary 60%;
-        border-title-color: $text-primary;
-        border-title-style: bold;
-        padding: 0 1;
-    }
-    """
-
     def compose_body(self) -> ComposeResult:
         yield Static(id="next-step", markup=False)
         with DashboardScroll(id="dashboard-body"):
             with PanelRow(id="dashboard-top"):
-                yield Timeline(id="timeline", classes="dashboard--panel")
-                yield FindingList(id="findings", classes="dashboard--panel")
+                yield Timeline(id="timeline", classes="panel")
+                yield FindingList(id="findings", classes="panel")
             with PanelRow(id="dashboard-bottom"):
-                yield TaskList(id="tasks", classes="dashboard--panel")
-                with VerticalGroup(id="days", classes="dashboard--panel"):
+                yield TaskList(id="tasks", classes="panel")
+                with VerticalGroup(id="days", classes="panel"):
                     for which in ("consultants", "participants"):
                         yield Static(id=f"days-{which}", classes="days--head", markup=False)
                         yield Static(

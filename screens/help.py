@@ -8,10 +8,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.events import Resize
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from facilitator.i18n import t
+from facilitator.i18n import Lazy, lazy, spoken, t
+from screens.base import Dialog
 
 
 def key_label(key: str) -> str:
@@ -63,29 +64,21 @@ def is_ours(node: object, binding: Binding) -> bool:
     return False
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every key of the screen underneath, with what it does."""
 
-    BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", t("tui.key.close"))]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > Vertical {
-        width: 70; max-width: 100%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    HelpScreen DataTable { height: auto; max-height: 20; }
-    HelpScreen .hint { color: $text-muted; }
-    """
+    BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", lazy("tui.key.close"))]
+    FOOTER: ClassVar[Lazy] = lazy("tui.help.footer")  # the last line, under the keys
 
     def __init__(self, under: Screen[object]) -> None:
         super().__init__()
         self.under = under
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="frame"):
             yield Static(t("tui.help.title"), classes="title")
             yield DataTable(id="keys", cursor_type="none", show_header=False)
-            yield Static(t("tui.help.footer"), classes="hint")
+            yield Static(spoken(self.FOOTER), classes="hint")
 
     def on_mount(self) -> None:
         table = self.query_one("#keys", DataTable)
@@ -121,13 +114,8 @@ class SizeGuard:
             app.pop_screen()
 
 
-class TooSmallScreen(ModalScreen[None]):
+class TooSmallScreen(Dialog[None]):
     """Shown instead of a broken layout when the terminal is below the size needed."""
-
-    DEFAULT_CSS = """
-    TooSmallScreen { align: center middle; background: $background; }
-    TooSmallScreen > Static { width: 100%; content-align: center middle; text-align: center; }
-    """
 
     def __init__(self, width: int, height: int) -> None:
         super().__init__()

@@ -25,16 +25,17 @@ from textual.containers import Vertical
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from facilitator.agenda import item_title
 from facilitator.clock import Status, clock_label
 from facilitator.domain import Session, label
-from facilitator.i18n import t
+from facilitator.i18n import lazy, t
 from facilitator.live import LiveSession, live_session
 from facilitator.programme import format_day
 from facilitator.store import CohortStore, StoreError
 from facilitator.view import CohortView
+from screens.base import Speaking
 from screens.help import HelpScreen, SizeGuard, key_label
 from screens.widgets.big_clock import BigClock, ProgressLine
 from screens.widgets.clock_panel import urgency
@@ -152,7 +153,7 @@ class Follows(Protocol):
     now: Callable[[], arrow.Arrow]
 
 
-class ProjectorScreen(Screen[None], inherit_bindings=False):
+class ProjectorScreen(Speaking[None], inherit_bindings=False):
     """One session, big and centred; every line has a fixed height.
 
     Nothing on it to focus, select or copy, so Screen's own keys (tab, ctrl+c)
@@ -162,25 +163,8 @@ class ProjectorScreen(Screen[None], inherit_bindings=False):
     running countdown costs the digits' few cells a second over SSH.
     """
 
-    BINDINGS = [Binding("escape", "leave", t("projector.key.leave"))]
+    BINDINGS = [Binding("escape", "leave", lazy("projector.key.leave"))]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
-    DEFAULT_CSS = """
-    ProjectorScreen { align: center middle; background: $background; }
-    ProjectorScreen #stage { width: 100%; height: auto; align-horizontal: center; }
-    ProjectorScreen #stage > Static { width: 100%; text-align: center; padding: 0 2; }
-    ProjectorScreen #context, ProjectorScreen #next { text-wrap: nowrap; text-overflow: ellipsis; }
-    ProjectorScreen #context { height: 1; color: #9e9e9e; }
-    ProjectorScreen #item-title { height: 2; margin: 1 0; text-style: bold; }
-    ProjectorScreen #item-title { text-overflow: ellipsis; }
-    ProjectorScreen #next { height: 1; margin-top: 1; }
-    ProjectorScreen #progress { margin-top: 1; }
-    ProjectorScreen #hint {
-        dock: bottom; height: 1; width: 100%; padding: 0 1; text-align: right; color: #9e9e9e;
-    }
-    ProjectorScreen.-tall #item-title { margin: 2 0; }
-    ProjectorScreen.-tall #next { margin-top: 2; }
-    ProjectorScreen.-tall #progress { margin-top: 2; }
-    """
 
     def __init__(self, session_id: str) -> None:
         super().__init__()
@@ -261,11 +245,7 @@ class ProjectorScreen(Screen[None], inherit_bindings=False):
 class ProjectorHelp(HelpScreen):
     """The keys of the projector, with its own last line (there is no command palette)."""
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(t("tui.help.title"), classes="title")
-            yield DataTable(id="keys", cursor_type="none", show_header=False)
-            yield Static(t("projector.help.footer"), classes="hint")
+    FOOTER = lazy("projector.help.footer")
 
 
 # --- the app -------------------------------------------------------------------------------
@@ -276,11 +256,12 @@ class ProjectorApp(SizeGuard, App[None]):
 
     MIN_SIZE = (40, 12)
 
+    CSS_PATH = ["app.tcss", "projector.tcss"]
     TITLE = "facilitator"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
-        Binding("ctrl+q,q", "quit", t("projector.key.quit"), priority=True),
-        Binding("f1", "help", t("projector.key.help")),
+        Binding("ctrl+q,q", "quit", lazy("projector.key.quit"), priority=True),
+        Binding("f1", "help", lazy("projector.key.help")),
     ]
 
     view: var[CohortView | None] = var(None, init=False)

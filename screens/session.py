@@ -39,7 +39,7 @@ from facilitator.domain import (
     SessionKind,
     label,
 )
-from facilitator.i18n import t
+from facilitator.i18n import lazy, t
 from facilitator.live import live_session
 from facilitator.programme import SessionPlan, format_day, session_plan
 from facilitator.view import CohortView
@@ -85,39 +85,29 @@ class SessionScreen(ViewScreen[None]):
         ]
     )
     BINDINGS = [
-        Binding("space", "toggle_clock", t("session.key.start_pause")),
-        Binding("n", "clock('next')", t("session.key.next")),
-        Binding("c", "capture", t("session.key.capture")),
-        Binding("escape", "leave", t("session.key.leave"), show=False),
-        Binding("p", "clock('previous')", t("session.key.previous"), show=False),
-        Binding("plus", "extend", t("session.key.extend", minutes=EXTEND_MINUTES)),
+        Binding("space", "toggle_clock", lazy("session.key.start_pause")),
+        Binding("n", "clock('next')", lazy("session.key.next")),
+        Binding("c", "capture", lazy("session.key.capture")),
+        Binding("escape", "leave", lazy("session.key.leave"), show=False),
+        Binding("p", "clock('previous')", lazy("session.key.previous"), show=False),
+        Binding("plus", "extend", lazy("session.key.extend", minutes=EXTEND_MINUTES)),
         Binding(
-            "equals_sign", "extend", t("session.key.extend", minutes=EXTEND_MINUTES), show=False
+            "equals_sign", "extend", lazy("session.key.extend", minutes=EXTEND_MINUTES), show=False
         ),
-        Binding("s", "clock('skip')", t("session.key.skip"), show=False),
-        Binding("r", "replan", t("session.key.replan")),
-        Binding("f", "filter", t("session.key.filter"), show=False),
-        Binding("e", "edit_note", t("session.key.edit"), show=False),
-        Binding("d,delete", "delete_note", t("session.key.delete"), show=False),
-        Binding("u", "undo", t("session.key.undo"), show=False),
-        Binding("b", "toggle_bell", t("session.key.bell"), show=False),
-        Binding("a", "attendance", t("attendance.key.open")),
-        Binding("m", "synthesis", t("synthesis.key.open")),
-        Binding("t", "tasks", t("intersession.key.open")),
-        Binding("v", "project", t("projector.key.open"), show=False),
-        Binding("z", "reset_clock", t("session.key.reset"), show=False),
-        Binding("g", "agenda", t("agenda_editor.key.open")),
+        Binding("s", "clock('skip')", lazy("session.key.skip"), show=False),
+        Binding("r", "replan", lazy("session.key.replan")),
+        Binding("f", "filter", lazy("session.key.filter"), show=False),
+        Binding("e", "edit_note", lazy("session.key.edit"), show=False),
+        Binding("d,delete", "delete_note", lazy("session.key.delete"), show=False),
+        Binding("u", "undo", lazy("session.key.undo"), show=False),
+        Binding("b", "toggle_bell", lazy("session.key.bell"), show=False),
+        Binding("a", "attendance", lazy("attendance.key.open")),
+        Binding("m", "synthesis", lazy("synthesis.key.open")),
+        Binding("t", "tasks", lazy("intersession.key.open")),
+        Binding("v", "project", lazy("projector.key.open"), show=False),
+        Binding("z", "reset_clock", lazy("session.key.reset"), show=False),
+        Binding("g", "agenda", lazy("agenda_editor.key.open")),
     ]
-    DEFAULT_CSS = """
-    SessionScreen #session-title {
-        height: 1; padding: 0 1; background: $panel; text-style: bold;
-        text-wrap: nowrap; text-overflow: ellipsis;
-    }
-    SessionScreen #agenda {
-        height: auto; max-height: 7; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis;
-    }
-    SessionScreen #feed-title { height: 1; padding: 0 1; color: $text-muted; }
-    """
 
     def __init__(self, session_id: str) -> None:
         super().__init__()

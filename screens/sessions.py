@@ -41,7 +41,7 @@ from facilitator.domain import (
     label,
     parse_time,
 )
-from facilitator.i18n import duration, plural, t
+from facilitator.i18n import duration, lazy, plural, t
 from facilitator.live import live_session
 from facilitator.programme import (
     ProgrammeProposal,
@@ -307,26 +307,13 @@ class SessionsScreen(AreaScreen):
     AREA = "sessions"
     WRITE_ACTIONS = frozenset(["propose", "add_session", "edit_session", "delete_session"])
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_session", t("sessions.key.open")),
-        Binding("p", "propose", t("sessions.key.propose")),
-        Binding("a", "add_session", t("sessions.key.add")),
-        Binding("e", "edit_session", t("sessions.key.edit")),
-        Binding("d,delete", "delete_session", t("sessions.key.delete")),
-        Binding("g", "agenda", t("agenda_editor.key.open")),
+        Binding("enter", "open_session", lazy("sessions.key.open")),
+        Binding("p", "propose", lazy("sessions.key.propose")),
+        Binding("a", "add_session", lazy("sessions.key.add")),
+        Binding("e", "edit_session", lazy("sessions.key.edit")),
+        Binding("d,delete", "delete_session", lazy("sessions.key.delete")),
+        Binding("g", "agenda", lazy("agenda_editor.key.open")),
     ]
-    DEFAULT_CSS = """
-    SessionsScreen #sessions { height: auto; max-height: 60%; }
-    SessionsScreen #session-detail {
-        height: 1fr; padding: 0 1; border-top: solid $panel-lighten-2;
-    }
-    SessionsScreen .hint { color: $text-muted; padding: 0 1; }
-    SessionsScreen #sessions-missing { color: $warning; padding: 0 1; }
-    SessionsScreen #sessions-empty { padding: 1 2; height: auto; }
-    SessionsScreen.-empty #sessions, SessionsScreen.-empty #session-detail,
-    SessionsScreen.-empty #sessions-hint { display: none; }
-    SessionsScreen #sessions-empty { display: none; }
-    SessionsScreen.-empty #sessions-empty { display: block; }
-    """
 
     _view: CohortView | None = None
 

@@ -227,3 +227,16 @@ async def test_a_cohort_on_a_network_disk_is_warned_about_once_opened(
         await settle(app, pilot)
         said = [n.message for n in app._notifications]
         assert any("nfs4" in message for message in said), said
+
+
+def test_every_dialog_lets_the_screen_underneath_show_through() -> None:
+    """Textual takes a screen's default CSS along its first base only: a dialog whose
+    first base is not a ModalScreen loses the see-through background (and looks like
+    a blank page over the cohort)."""
+    from textual.screen import ModalScreen
+
+    from tests.helpers.screens import our_screens
+
+    dialogs = [c for c in our_screens() if issubclass(c, ModalScreen)]
+    assert len(dialogs) > 12
+    assert sorted(c.__qualname__ for c in dialogs if ModalScreen not in c._css_bases(c)) == []

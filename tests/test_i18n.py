@@ -102,7 +102,12 @@ def literal_keys(path: Path) -> list[str]:
     """The catalogue keys a file names literally (``t("area.key")`` and the errors)."""
     keys = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and call_name(node) in {"t", "InvalidInput", "StoreError"}:
+        if isinstance(node, ast.Call) and call_name(node) in {
+            "t",
+            "lazy",
+            "InvalidInput",
+            "StoreError",
+        }:
             first = node.args[0] if node.args else None
             if (
                 isinstance(first, ast.Constant)

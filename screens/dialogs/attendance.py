@@ -34,7 +34,7 @@ from facilitator.domain import (
     Presence,
     label,
 )
-from facilitator.i18n import t
+from facilitator.i18n import lazy, t
 from facilitator.store import CohortStore
 from facilitator.text import fit
 from facilitator.view import CohortView
@@ -211,13 +211,13 @@ class AttendanceScreen(ListDialog):
     WRITE_ACTIONS = frozenset(["all_present", "clear", "cycle", "mark"])
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss", t("attendance.key.close")),
-        Binding("space", "cycle", t("attendance.key.cycle")),
-        Binding("p", "mark('present')", t("attendance.key.present")),
-        Binding("e", "mark('excuse')", t("attendance.key.excused")),
-        Binding("x", "mark('absent')", t("attendance.key.absent")),
-        Binding("backspace,delete", "clear", t("attendance.key.clear")),
-        Binding("t", "all_present", t("attendance.key.all")),
+        Binding("escape", "dismiss", lazy("attendance.key.close")),
+        Binding("space", "cycle", lazy("attendance.key.cycle")),
+        Binding("p", "mark('present')", lazy("attendance.key.present")),
+        Binding("e", "mark('excuse')", lazy("attendance.key.excused")),
+        Binding("x", "mark('absent')", lazy("attendance.key.absent")),
+        Binding("backspace,delete", "clear", lazy("attendance.key.clear")),
+        Binding("t", "all_present", lazy("attendance.key.all")),
     ]
     PREFIX = "attendance"
 

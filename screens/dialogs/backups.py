@@ -11,34 +11,24 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator import actions
-from facilitator.i18n import t
+from facilitator.i18n import lazy, t
 from facilitator.store import BackupInfo, CohortStore, StoreError
-from screens.base import WriteGuard
+from screens.base import Dialog, WriteGuard
 from screens.dialogs.confirm import ConfirmScreen
 
 
-class BackupsScreen(WriteGuard, ModalScreen[bool]):
+class BackupsScreen(WriteGuard, Dialog[bool]):
     """Dismissed with True when a backup was brought back."""
 
     WRITE_ACTIONS = frozenset(["restore"])
     BINDINGS = [
-        Binding("escape", "dismiss(False)", t("tui.key.close")),
-        Binding("enter", "restore", t("backups.key.restore")),
+        Binding("escape", "dismiss(False)", lazy("tui.key.close")),
+        Binding("enter", "restore", lazy("backups.key.restore")),
     ]
-    DEFAULT_CSS = """
-    BackupsScreen { align: center middle; }
-    BackupsScreen > Vertical {
-        width: 70; max-width: 100%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    BackupsScreen OptionList { height: auto; max-height: 16; }
-    BackupsScreen .hint { color: $text-muted; }
-    """
 
     def __init__(self, store: CohortStore, name: str) -> None:
         super().__init__()
@@ -47,7 +37,7 @@ class BackupsScreen(WriteGuard, ModalScreen[bool]):
         self.found: list[BackupInfo] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="frame"):
             yield Static(t("backups.title", name=self.cohort_name), classes="title")
             yield OptionList(id="backups")
             yield Static(t("backups.hint"), classes="hint")

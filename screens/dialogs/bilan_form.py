@@ -113,19 +113,6 @@ class ReviewForm(FormScreen):
     input), and the focused input stands out by its background instead of a border.
     """
 
-    DEFAULT_CSS = """
-    ReviewForm Input.-textual-compact {
-        background: $boost;
-        padding: 0 1;
-    }
-    ReviewForm Input.-textual-compact:focus {
-        background: $primary 30%;
-    }
-    ReviewForm Label {
-        margin-top: 1;
-    }
-    """
-
     def on_mount(self) -> None:
         # FormScreen's own on_mount runs too (Textual calls each class's handler).
         for field_input in self.query(Input):

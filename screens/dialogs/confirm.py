@@ -6,26 +6,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from facilitator.i18n import t
+from facilitator.i18n import lazy, t
+from screens.base import Dialog
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     BINDINGS = [
-        Binding("escape,n", "answer(False)", t("forms.no")),
-        Binding("y,o", "answer(True)", t("forms.yes")),
+        Binding("escape,n", "answer(False)", lazy("forms.no")),
+        Binding("y,o", "answer(True)", lazy("forms.yes")),
     ]
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical {
-        width: 60; max-width: 100%; height: auto;
-        border: round $warning; background: $surface; padding: 1 2;
-    }
-    ConfirmScreen #confirm-buttons { height: auto; align-horizontal: right; padding-top: 1; }
-    ConfirmScreen Button { margin-left: 1; }
-    """
 
     def __init__(self, question: str, yes: str | None = None) -> None:
         super().__init__()
@@ -33,9 +24,9 @@ class ConfirmScreen(ModalScreen[bool]):
         self.yes = yes or t("forms.yes")
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="frame"):
             yield Static(self.question)
-            with Horizontal(id="confirm-buttons"):
+            with Horizontal(id="confirm-buttons", classes="buttons"):
                 yield Button(t("forms.no"), id="no")
                 yield Button(self.yes, id="yes", variant="error")
 

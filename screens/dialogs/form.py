@@ -22,12 +22,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from facilitator.domain import InvalidInput, parse_date
-from facilitator.i18n import number, t
+from facilitator.i18n import lazy, number, t
+from screens.base import Dialog
 from screens.dialogs.confirm import ConfirmScreen
 
 FieldKind = Literal["text", "date", "bool", "choice", "number", "list"]
@@ -118,52 +118,30 @@ LABEL_WIDTH = 30
 keeps 44 columns in a form 78 wide."""
 
 
-class FormScreen(ModalScreen[dict[str, Any] | None]):
+class FormScreen(Dialog[dict[str, Any] | None]):
     """Returns the parsed values, or None when cancelled.
 
     ``keys`` is the line under the title; by default it says Tab, Enter and Escape.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", t("forms.cancel")),
-        Binding("ctrl+s", "submit", t("forms.save")),
+        Binding("escape", "cancel", lazy("forms.cancel")),
+        Binding("ctrl+s", "submit", lazy("forms.save")),
         # Priority: the focus moves before the keys that follow are handed to a field.
         # Over SSH a Tab and the next field's text arrive in one read; without it the
         # text lands in the field being left.
-        Binding("tab", "app.focus_next", t("forms.next_field"), show=False, priority=True),
+        Binding("tab", "app.focus_next", lazy("forms.next_field"), show=False, priority=True),
         Binding(
-            "shift+tab", "app.focus_previous", t("forms.previous_field"), show=False, priority=True
+            "shift+tab",
+            "app.focus_previous",
+            lazy("forms.previous_field"),
+            show=False,
+            priority=True,
         ),
     ]
     # The head and the buttons are docked, so the fields between them get what is left of
     # the screen's height and scroll in it; the rules name the row (``.form-row >``) to
     # win over a subclass's older, looser ones.
-    DEFAULT_CSS = """
-    FormScreen { align: center middle; }
-    FormScreen > #form {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    FormScreen #form-head { dock: top; height: auto; padding-bottom: 1; }
-    FormScreen .form-title { text-style: bold; }
-    FormScreen .form-keys { color: $text-muted; }
-    FormScreen #form-fields { height: auto; max-height: 100%; scrollbar-size-vertical: 1; }
-    FormScreen .form-row { height: auto; }
-    FormScreen .form-row > .form-label {
-        width: 30; margin: 0; padding: 0 1 0 0; color: $text-muted;
-    }
-    FormScreen .form-row > Input.-textual-compact,
-    FormScreen .form-row > Select,
-    FormScreen .form-row > TickBox { width: 1fr; padding: 0; }
-    FormScreen .form-row > Input.-textual-compact,
-    FormScreen .form-row > TickBox { background: $boost; }
-    FormScreen .form-row > Input.-textual-compact:focus,
-    FormScreen .form-row > TickBox:focus { background: $primary 35%; }
-    FormScreen .field-error { color: $error; height: auto; display: none; }
-    FormScreen .field-error.shown { display: block; }
-    FormScreen #form-buttons { dock: bottom; height: auto; align-horizontal: right; }
-    FormScreen #form-buttons Button { margin-left: 1; }
-    """
 
     def __init__(
         self,
@@ -186,14 +164,14 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         self._opened: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="form"):
+        with Vertical(id="form", classes="frame"):
             with Vertical(id="form-head"):
                 yield Static(self.form_title, classes="form-title")
                 yield Static(self.keys, classes="form-keys")
             with FormFields(id="form-fields"):
                 for field in self.fields:
                     yield from self._compose_field(field)
-            with Horizontal(id="form-buttons"):
+            with Horizontal(id="form-buttons", classes="buttons"):
                 yield Button(t("forms.cancel"), id="cancel")
                 yield Button(t("forms.save"), id="save", variant="primary")
 

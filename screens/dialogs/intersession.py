@@ -33,7 +33,7 @@ from facilitator.domain import (
     TaskStatus,
     label,
 )
-from facilitator.i18n import t
+from facilitator.i18n import lazy, t
 from facilitator.programme import format_day
 from facilitator.store import CohortStore
 from facilitator.view import CohortView
@@ -129,17 +129,11 @@ class IntersessionScreen(ListDialog):
     WRITE_ACTIONS = frozenset(["add", "cycle_status"])
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss", t("intersession.key.close")),
-        Binding("n,plus", "add", t("intersession.key.add")),
-        Binding("space", "cycle_status", t("intersession.key.status")),
+        Binding("escape", "dismiss", lazy("intersession.key.close")),
+        Binding("n,plus", "add", lazy("intersession.key.add")),
+        Binding("space", "cycle_status", lazy("intersession.key.status")),
     ]
     PREFIX = "intersession"
-    DEFAULT_CSS = """
-    IntersessionScreen #intersession-summary { color: $text-muted; }
-    IntersessionScreen OptionList { border: none; padding: 0; }
-    IntersessionScreen OptionList:focus { border: none; }
-    IntersessionScreen OptionList > .option-list--option-disabled { color: $foreground; }
-    """
 
     def __init__(self, session_id: str) -> None:
         super().__init__()

@@ -27,21 +27,6 @@ class ListDialog(ViewModal[None]):
 
     PREFIX: ClassVar[str] = "dialog"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
-    DEFAULT_CSS = """
-    ListDialog { align: center middle; }
-    ListDialog > Vertical {
-        width: 100; max-width: 100%; height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    ListDialog.-tall > Vertical { height: auto; max-height: 100%; }
-    ListDialog .dialog-list { height: 1fr; }
-    ListDialog.-tall .dialog-list { height: auto; max-height: 28; }
-    ListDialog .dialog-title { text-style: bold; text-wrap: nowrap; text-overflow: ellipsis; }
-    ListDialog .dialog-summary { height: auto; padding-bottom: 1; }
-    ListDialog .dialog-hint {
-        height: auto; color: $text-muted; border-top: solid $panel-lighten-2;
-    }
-    """
 
     def make_list(self) -> Widget:
         raise NotImplementedError
@@ -50,7 +35,7 @@ class ListDialog(ViewModal[None]):
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="frame"):
             yield Static("", id=f"{self.PREFIX}-title", classes="dialog-title")
             yield Static("", id=f"{self.PREFIX}-summary", classes="dialog-summary")
             yield self.make_list().add_class("dialog-list")

@@ -22,11 +22,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from facilitator.domain import Session, require_programme_date
-from facilitator.i18n import language, number, plural, t
+from facilitator.i18n import day_count, language, lazy, number, plural, t
 from facilitator.programme import (
     COLLECTIVE_VARIANTS,
     INTRO_VARIANTS,
@@ -41,6 +40,7 @@ from facilitator.programme import (
     session_plan,
 )
 from facilitator.view import CohortView
+from screens.base import Dialog
 from screens.dialogs.form import Field, FormScreen
 
 
@@ -72,17 +72,13 @@ def programme_fields(redate: bool = False) -> list[Field]:
     ]
 
 
-def _days(value: float) -> str:
-    return plural("rules.unit.day", value, count=number(value, digits=1))
-
-
 def time_line(time: ParticipantTime) -> str:
     """« 1,9 jour en session + 3 jours de préparation = 4,9 jours (la démarche : 4 à 6) »."""
     return t(
         "sessions.programme.time",
-        sessions=_days(round(time.in_sessions, 1)),
-        preparation=_days(time.preparation),
-        total=_days(time.total),
+        sessions=day_count(round(time.in_sessions, 1)),
+        preparation=day_count(time.preparation),
+        total=day_count(time.total),
         low=number(MIN_PARTICIPANT_DAYS),
         high=number(MAX_PARTICIPANT_DAYS),
     )
@@ -184,32 +180,16 @@ class ProgrammeChoicesScreen(FormScreen):
         self.query_one("#save", Button).label = t("sessions.programme.see")
 
 
-class ProgrammePreviewScreen(ModalScreen[bool]):
+class ProgrammePreviewScreen(Dialog[bool]):
     """True to apply the proposal, False to go back to the choices."""
 
     BINDINGS = [
-        Binding("enter", "answer(True)", t("sessions.programme.key.apply")),
-        Binding("escape", "answer(False)", t("sessions.programme.key.back")),
+        Binding("enter", "answer(True)", lazy("sessions.programme.key.apply")),
+        Binding("escape", "answer(False)", lazy("sessions.programme.key.back")),
     ]
     # Below 40 rows the dialog takes the whole height and the list scrolls in what is
     # left; from 40 rows it shrinks around the list. Its keys stay in view either way.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
-    DEFAULT_CSS = """
-    ProgrammePreviewScreen { align: center middle; }
-    ProgrammePreviewScreen > Vertical {
-        width: 100; max-width: 100%; height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    ProgrammePreviewScreen.-tall > Vertical { height: auto; max-height: 100%; }
-    ProgrammePreviewScreen #programme-preview { height: 1fr; }
-    ProgrammePreviewScreen.-tall #programme-preview { height: auto; max-height: 34; }
-    ProgrammePreviewScreen .form-title { text-style: bold; }
-    ProgrammePreviewScreen #programme-apply-says {
-        color: $text-muted; height: auto; border-top: solid $panel-lighten-2;
-    }
-    ProgrammePreviewScreen #programme-buttons { height: auto; align-horizontal: right; }
-    ProgrammePreviewScreen Button { margin-left: 1; }
-    """
 
     def __init__(
         self,
@@ -223,14 +203,14 @@ class ProgrammePreviewScreen(ModalScreen[bool]):
         self.name_of = title
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="frame"):
             yield Static(t("sessions.programme.preview_title"), classes="form-title")
             with VerticalScroll(id="programme-preview"):
                 yield Static(
                     preview(self.proposal, self.cohort_view, self.name_of), id="programme-body"
                 )
             yield Static(self._applying(), id="programme-apply-says")
-            with Horizontal(id="programme-buttons"):
+            with Horizontal(id="programme-buttons", classes="buttons"):
                 yield Button(t("sessions.programme.back"), id="back")
                 yield Button(t("sessions.programme.apply"), id="apply", variant="primary")
 

@@ -8,33 +8,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
 from facilitator.agenda import item_title
 from facilitator.clock import Replan
 from facilitator.domain import AgendaItem
-from facilitator.i18n import t
+from facilitator.i18n import lazy, t
+from screens.base import Dialog
 
 
-class ReplanScreen(ModalScreen[bool]):
+class ReplanScreen(Dialog[bool]):
     """Shows old and proposed minutes of the items to come; Enter applies, Escape keeps."""
 
     BINDINGS = [
-        Binding("escape", "answer(False)", t("forms.cancel")),
-        Binding("enter", "answer(True)", t("session.replan.apply")),
+        Binding("escape", "answer(False)", lazy("forms.cancel")),
+        Binding("enter", "answer(True)", lazy("session.replan.apply")),
     ]
-    DEFAULT_CSS = """
-    ReplanScreen { align: center middle; }
-    ReplanScreen > Vertical {
-        width: 76; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    ReplanScreen DataTable { height: auto; max-height: 12; }
-    ReplanScreen .shortfall { color: $error; }
-    ReplanScreen #replan-buttons { height: auto; align-horizontal: right; }
-    ReplanScreen Button { margin-left: 1; }
-    """
 
     def __init__(
         self, items: Sequence[AgendaItem], proposal: Replan, names: Mapping[str, str]
@@ -46,7 +35,7 @@ class ReplanScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         proposal = self.proposal
-        with Vertical():
+        with Vertical(classes="frame"):
             yield Static(t("session.replan.title"), classes="title")
             if not proposal.remaining:
                 yield Static(t("session.replan.nothing_left"))
@@ -57,7 +46,7 @@ class ReplanScreen(ModalScreen[bool]):
             yield DataTable(id="replan", cursor_type="none")
             for shortfall in proposal.shortfalls:
                 yield Static(shortfall.message(self.items, self.names), classes="shortfall")
-            with Horizontal(id="replan-buttons"):
+            with Horizontal(id="replan-buttons", classes="buttons"):
                 yield Button(t("forms.cancel"), id="keep")
                 yield Button(
                     t("session.replan.apply"),

@@ -33,7 +33,7 @@ from textual.events import Resize
 from textual.widgets import DataTable, Static
 
 from facilitator.domain import Lever, Note, NoteKind, Session, SessionKind, label
-from facilitator.i18n import t
+from facilitator.i18n import lazy, t
 from facilitator.view import CohortView
 from facilitator.views.synthesis import (
     FINDING_KINDS,
@@ -175,38 +175,9 @@ class SynthesisScreen(ViewModal[None]):
     """The synthesis of one session: read-only, scrollable, follows the store."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,m", "back", t("synthesis.key.close")),
+        Binding("escape,m", "back", lazy("synthesis.key.close")),
     ]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
-    DEFAULT_CSS = """
-    SynthesisScreen { align: center middle; }
-    SynthesisScreen > Vertical {
-        width: 110; max-width: 100%; height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    SynthesisScreen.-tall > Vertical { height: 90%; }
-    SynthesisScreen #synthesis-title {
-        text-style: bold;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    SynthesisScreen #synthesis-summary { height: auto; color: $text-muted; padding-bottom: 1; }
-    SynthesisScreen #synthesis-body { height: 1fr; scrollbar-size-vertical: 1; }
-    SynthesisScreen #synthesis-matrix { height: auto; max-height: 14; }
-    SynthesisScreen #synthesis-legend { height: auto; padding: 0 0 1 0; }
-    SynthesisScreen #cell-title {
-        height: 1;
-        text-style: bold;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    SynthesisScreen #cell-notes { height: 1fr; min-height: 3; scrollbar-size-vertical: 1; }
-    SynthesisScreen #synthesis-hint {
-        height: auto;
-        color: $text-muted;
-        border-top: solid $panel-lighten-2;
-    }
-    """
 
     def __init__(self, session_id: str) -> None:
         super().__init__()
@@ -224,7 +195,7 @@ class SynthesisScreen(ViewModal[None]):
     def compose(self) -> ComposeResult:
         session = self.session
         self._kind = session.kind if session else None
-        with Vertical():
+        with Vertical(classes="frame"):
             yield Static("", id="synthesis-title")
             yield Static("", id="synthesis-summary")
             if self._kind == SessionKind.EVOLUTION:

@@ -22,7 +22,7 @@ from textual.widgets import Input, Static
 
 from facilitator.capture import CaptureDraft, completions, parse_capture
 from facilitator.domain import InvalidInput, NoteKind, Structure
-from facilitator.i18n import t
+from facilitator.i18n import lazy, t
 
 
 class MarkerSuggester(Suggester):
@@ -69,8 +69,8 @@ class CaptureInput(Input):
 
 class CaptureLine(Vertical):
     BINDINGS = [
-        Binding("escape", "screen.leave", t("capture.key.leave")),
-        Binding("tab", "complete", t("capture.key.complete"), show=False),
+        Binding("escape", "screen.leave", lazy("capture.key.leave")),
+        Binding("tab", "complete", lazy("capture.key.complete"), show=False),
     ]
     DEFAULT_CSS = """
     CaptureLine { height: auto; }

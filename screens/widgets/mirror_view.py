@@ -148,13 +148,6 @@ class MirrorView(VerticalGroup):
     MirrorView {
         height: auto;
     }
-    MirrorView .mirror--panel {
-        height: auto;
-        border: round $primary 60%;
-        border-title-color: $text-primary;
-        border-title-style: bold;
-        padding: 0 1;
-    }
     MirrorView .mirror--theme {
         height: auto;
         margin-bottom: 1;
@@ -185,14 +178,14 @@ class MirrorView(VerticalGroup):
         if mirror is None:
             return
         if not mirror.themes:
-            with VerticalGroup(id="mirror-empty", classes="mirror--panel") as panel:
+            with VerticalGroup(id="mirror-empty", classes="panel") as panel:
                 panel.border_title = t("bilan.mirror.empty.title")
                 yield Static(t("bilan.mirror.empty"), classes="mirror--empty")
             return
         for lever, themes in themes_by_lever(mirror.themes).items():
             name = lever_name(lever)
             with VerticalGroup(
-                id=f"mirror-{lever.value if lever else 'none'}", classes="mirror--panel"
+                id=f"mirror-{lever.value if lever else 'none'}", classes="panel"
             ) as panel:
                 panel.border_title = plural("bilan.mirror.lever", len(themes), lever=name)
                 for theme in themes:
@@ -201,7 +194,7 @@ class MirrorView(VerticalGroup):
                         with VerticalGroup(classes="mirror--notes"):
                             for note in theme.notes:
                                 yield Bullet(NOTE_MARK, note_line(note, mirror.names))
-        with VerticalGroup(id="mirror-pairs", classes="mirror--panel") as panel:
+        with VerticalGroup(id="mirror-pairs", classes="panel") as panel:
             panel.border_title = t("bilan.mirror.pairs", count=len(mirror.pairs))
             yield Static(t("bilan.mirror.pairs_hint"), classes="mirror--hint")
             for pair in mirror.pairs[:MAX_PAIRS]:

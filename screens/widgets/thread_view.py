@@ -206,26 +206,19 @@ class ThreadView(VerticalGroup):
         grid-columns: 3fr 2fr;
         grid-rows: auto;
     }
-    ThreadView .thread--panel {
-        height: auto;
-        border: round $primary 60%;
-        border-title-color: $text-primary;
-        border-title-style: bold;
-        padding: 0 1;
-    }
     ThreadView .thread--heading {
         height: auto;
         text-style: bold;
         color: $text-primary;
         margin-top: 1;
     }
-    ThreadView .thread--panel > .thread--heading:first-child {
+    ThreadView .panel > .thread--heading:first-child {
         margin-top: 0;
     }
     ThreadView .thread--missing {
         margin-top: 1;
     }
-    ThreadView .thread--panel > .thread--missing:first-child {
+    ThreadView .panel > .thread--missing:first-child {
         margin-top: 0;
     }
     ThreadView .thread--group {
@@ -313,22 +306,22 @@ class ThreadView(VerticalGroup):
         if thread is None:
             return
         with PanelRow(classes="thread--top"):
-            with VerticalGroup(id="thread-journey", classes="thread--panel") as journey:
+            with VerticalGroup(id="thread-journey", classes="panel") as journey:
                 journey.border_title = t("bilan.thread.journey")
                 yield from self._journey(thread)
-            with VerticalGroup(id="thread-tasks", classes="thread--panel") as tasks:
+            with VerticalGroup(id="thread-tasks", classes="panel") as tasks:
                 tasks.border_title = t("bilan.thread.tasks", count=len(thread.tasks))
                 yield from self._tasks(thread.tasks)
-        with VerticalGroup(id="thread-state", classes="thread--panel") as state:
+        with VerticalGroup(id="thread-state", classes="panel") as state:
             state.border_title = t("bilan.thread.state")
             yield from self._state(thread)
-        with VerticalGroup(id="thread-evolution", classes="thread--panel") as evolution:
+        with VerticalGroup(id="thread-evolution", classes="panel") as evolution:
             evolution.border_title = t("bilan.thread.evolution")
             yield from self._evolution(thread)
-        with VerticalGroup(id="thread-before-after", classes="thread--panel") as before_after:
+        with VerticalGroup(id="thread-before-after", classes="panel") as before_after:
             before_after.border_title = t("bilan.thread.before_after")
             yield from self._before_after(thread.before_after)
-        with VerticalGroup(id="thread-bilan", classes="thread--panel") as bilan:
+        with VerticalGroup(id="thread-bilan", classes="panel") as bilan:
             bilan.border_title = t("bilan.thread.bilan")
             yield from self._bilan(thread)
 
