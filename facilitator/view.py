@@ -86,6 +86,17 @@ class CohortView:
                 view._by_id[record.id] = record
         return view
 
+    @classmethod
+    def newer(cls, store: CohortStore, current: CohortView | None) -> CohortView | None:
+        """The store's view when the file changed since ``current`` was read (another
+        process wrote, or this one saved), or when there is none yet; ``None`` while
+        ``current`` is still the newest, so a poll every second costs one stat and no
+        rebuild. What both apps' polls show; raises :class:`StoreError` as ``refresh``."""
+        changed = store.refresh()
+        if changed or current is None or current.version != store.version:
+            return cls.load(store)
+        return None
+
     def structure(self, structure_id: str | None) -> Structure | None:
         found = self._by_id.get(structure_id or "")
         return found if isinstance(found, Structure) else None

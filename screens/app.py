@@ -157,11 +157,10 @@ class FacilitatorApp(SizeGuard, App[None]):
             return
         self._keep_presence()
         try:
-            changed = store.refresh()
+            view = CohortView.newer(store, self.view)
         except StoreError:
             return  # the next save or open says what is wrong; polling stays quiet
-        if changed or self.view is None or self.view.version != store.version:
-            view = CohortView.load(store)
+        if view is not None:
             self.call_from_thread(self._set_view, store, view)
 
     def _keep_presence(self) -> None:

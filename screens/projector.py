@@ -295,14 +295,12 @@ class ProjectorApp(SizeGuard, App[None]):
     def poll_store(self) -> None:
         """Take in the facilitator's presses; the view is rebuilt only when the file changed."""
         try:
-            changed = self.store.refresh()
-            if not changed and self.view is not None and self.view.version == self.store.version:
-                return
-            view = CohortView.load(self.store)
+            view = CohortView.newer(self.store, self.view)
         except StoreError as error:
             self.call_from_thread(self._report, error.message)
             return
-        self.call_from_thread(self._set_view, view)
+        if view is not None:
+            self.call_from_thread(self._set_view, view)
 
     def _set_view(self, view: CohortView) -> None:
         self._reported = None

@@ -1170,6 +1170,25 @@ def test_refresh_says_whether_another_store_changed_the_cohort(small_cohort: Coh
     assert reader.refresh() is False
 
 
+def test_a_poll_rebuilds_the_view_only_when_the_cohort_changed(small_cohort: CohortStore) -> None:
+    """What both apps' polls do every second: no rebuild while nothing changed; another
+    process's write, or this one's own save, gives a new view holding it."""
+    from facilitator.view import CohortView
+
+    reader = CohortStore(small_cohort.path)
+    first = CohortView.newer(reader, None)
+    assert first is not None and first.version == reader.version
+    assert CohortView.newer(reader, first) is None
+    small_cohort.put(Note(text="ailleurs"))
+    other = CohortView.newer(reader, first)
+    assert other is not None and [n.text for n in other.notes] == ["ailleurs"]
+    assert CohortView.newer(reader, other) is None
+    reader.put(Note(text="ici"))  # a save of this app: its view is one version behind
+    saved = CohortView.newer(reader, other)
+    assert saved is not None and sorted(n.text for n in saved.notes) == ["ailleurs", "ici"]
+    assert CohortView.newer(reader, saved) is None
+
+
 def test_every_way_of_reading_loads_a_store_not_read_yet(small_cohort: CohortStore) -> None:
     note = Note(text="là")
     small_cohort.put(note)
