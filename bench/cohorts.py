@@ -81,7 +81,7 @@ def note_for(structures: list[Structure], sessions: list[Session], index: int) -
     """A note shaped like the ones said in a session: a sentence, a structure, a lever."""
     rng = random.Random(index)
     return Note(
-        kind=rng.choice([NoteKind.CONSTAT, NoteKind.OBSTACLE, NoteKind.ACTION, NoteKind.QUESTION]),
+        kind=rng.choice([NoteKind.FINDING, NoteKind.OBSTACLE, NoteKind.ACTION, NoteKind.QUESTION]),
         text=f"{rng.choice(SENTENCES)} ({index})",
         structure_id=rng.choice(structures).id,
         session_id=sessions[index % len(sessions)].id,

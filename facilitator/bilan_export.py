@@ -12,7 +12,7 @@ as Markdown, HTML or Word.
 
 The cohort document is ``facilitator review`` without a structure (the programme with
 its dates, the structures and what was noted about each, attendance, the guidance's
-findings, the themes several structures share) and, with every thread in brief, the
+concerns, the themes several structures share) and, with every thread in brief, the
 ``export report``.
 
 Nothing here reads the wall clock: ``today`` is passed in, in the cohort's time zone.
@@ -501,10 +501,10 @@ def _attendance(view: CohortView, threads: Sequence[Thread], today: dt.date, lan
     )
 
 
-def _findings(view: CohortView, today: dt.date, lang: str) -> Items:
-    from facilitator.rules import Severity, findings
+def _concerns(view: CohortView, today: dt.date, lang: str) -> Items:
+    from facilitator.rules import Severity, concerns
 
-    found = findings(
+    found = concerns(
         view.cohort, view.structures, view.participants, view.sessions, today=today, lang=lang
     )
     items = tuple(
@@ -514,7 +514,7 @@ def _findings(view: CohortView, today: dt.date, lang: str) -> Items:
         )
         for f in found
     )
-    return Items(items, empty=t("review.findings.none", lang))
+    return Items(items, empty=t("review.concerns.none", lang))
 
 
 def _themes(view: CohortView, lang: str) -> list[Block]:
@@ -601,8 +601,8 @@ def cohort_document(
         _structures(all_threads, lang),
         Heading(2, t("review.section.cohort_attendance", lang)),
         _attendance(view, all_threads, today, lang),
-        Heading(2, t("review.section.findings", lang)),
-        _findings(view, today, lang),
+        Heading(2, t("review.section.concerns", lang)),
+        _concerns(view, today, lang),
         Heading(2, t("review.section.themes", lang)),
         *_themes(view, lang),
     ]

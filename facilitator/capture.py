@@ -89,10 +89,10 @@ __all__ = [
 
 KIND_PREFIXES: dict[str, NoteKind] = {
     # constat — a finding about the current model
-    "constat": NoteKind.CONSTAT,
-    "cst": NoteKind.CONSTAT,
-    "c": NoteKind.CONSTAT,
-    "finding": NoteKind.CONSTAT,
+    "constat": NoteKind.FINDING,
+    "cst": NoteKind.FINDING,
+    "c": NoteKind.FINDING,
+    "finding": NoteKind.FINDING,
     # problématique — a key issue raised
     "problématique": NoteKind.PROBLEM,
     "problème": NoteKind.PROBLEM,
@@ -523,7 +523,7 @@ def parse_capture(
     line: str,
     structures: Sequence[Structure],
     *,
-    default_kind: NoteKind = NoteKind.CONSTAT,
+    default_kind: NoteKind = NoteKind.FINDING,
     default_structure: str | None = None,
 ) -> CaptureDraft:
     """Read one capture line (syntax in the module docstring).
@@ -715,7 +715,7 @@ def _structure_of_line(
     line: str, structures: Sequence[Structure], default_structure: str | None
 ) -> Structure | None:
     """The structure a half-typed line is about, for its DAS; None if it cannot tell."""
-    _, body = _split_kind(line, NoteKind.CONSTAT)
+    _, body = _split_kind(line, NoteKind.FINDING)
     markers = list(_markers(body))
     mentions: list[_Mention] = []
     for marker in markers:

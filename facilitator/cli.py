@@ -357,7 +357,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
 
     store = _workspace(args).find(args.cohort)
     structures = store.records(Structure)
-    default_kind = _note_kind(args.kind) if args.kind else NoteKind.CONSTAT
+    default_kind = _note_kind(args.kind) if args.kind else NoteKind.FINDING
     chosen = _structure(store, args.structure) if args.structure else None
     # --structure is the note's structure unless the line opens with another @mention.
     draft = parse_capture(

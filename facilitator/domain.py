@@ -67,7 +67,7 @@ SESSION_ORDER = (
 
 
 class NoteKind(StrEnum):
-    CONSTAT = "constat"
+    FINDING = "constat"  # un constat
     PROBLEM = "problematique"
     AMBITION = "ambition"
     OBSTACLE = "frein"
@@ -407,7 +407,7 @@ class Note(Record):
     """Something said in a session, captured as it was said."""
 
     TABLE: ClassVar[str] = "notes"
-    kind: NoteKind = NoteKind.CONSTAT
+    kind: NoteKind = NoteKind.FINDING
     text: str
     structure_id: str | None = None
     session_id: str | None = None
@@ -420,7 +420,7 @@ class Note(Record):
     @classmethod
     def _decode(cls, doc: dict[str, Any]) -> dict[str, Any]:
         out = dict(doc)
-        out["kind"] = NoteKind(out.get("kind", NoteKind.CONSTAT))
+        out["kind"] = NoteKind(out.get("kind", NoteKind.FINDING))
         out["lever"] = Lever(out["lever"]) if out.get("lever") else None
         out["created"] = arrow.get(out["created"])
         out["edited"] = _opt_arrow(out.get("edited"))

@@ -44,7 +44,7 @@ from facilitator.domain import (
     label,
 )
 from facilitator.i18n import catalogue, day_count, language, t
-from facilitator.rules import MAX_PROGRAMME_MONTHS, MIN_PROGRAMME_MONTHS, add_months, findings
+from facilitator.rules import MAX_PROGRAMME_MONTHS, MIN_PROGRAMME_MONTHS, add_months, concerns
 from facilitator.workdays import is_working_day, previous_working_day, working_day
 
 # --- the shape of the calendar --------------------------------------------------------
@@ -552,10 +552,10 @@ PROGRAMME_RULES = (
     "bilan-before-evolution",
     "collective-sessions-too-close",
 )
-"""The rules' findings that concern the calendar and its cost, shown beside a proposal."""
+"""The rules' concerns that concern the calendar and its cost, shown beside a proposal."""
 
 CALENDAR_RULES = tuple(code for code in PROGRAMME_RULES if code != "consultant-days")
-"""The findings about the dates themselves: said again when a session is moved."""
+"""The concerns about the dates themselves: said again when a session is moved."""
 
 
 def calendar_warnings(
@@ -568,13 +568,13 @@ def calendar_warnings(
     today: dt.date,
 ) -> list[str]:
     """What to weigh once ``session`` has its date, one sentence each: a day off (a weekend
-    or a public holiday), then the calendar's findings (sessions out of order or too
+    or a public holiday), then the calendar's concerns (sessions out of order or too
     close, a programme outside 4 to 5 months). Said, never refused: the facilitator
     may have their reasons."""
     sentences = []
     if session.date is not None and not is_working_day(session.date):
         sentences.append(t("programme.day_off", date=format_day(session.date)))
-    found = findings(cohort, structures, participants, sessions, today=today)
+    found = concerns(cohort, structures, participants, sessions, today=today)
     sentences += [f"{f.message} {f.advice}" for f in found if f.code in CALENDAR_RULES]
     return sentences
 
@@ -589,11 +589,11 @@ def programme_warnings(
 ) -> list[str]:
     """Everything to weigh about a programme's calendar, one sentence each.
 
-    The programme's length and the consultant's days are the rules' findings (one
+    The programme's length and the consultant's days are the rules' concerns (one
     source of truth for the guidance's numbers); the participants' time is added here.
     Sentences are in the current language, as the rules' are.
     """
-    found = findings(cohort, structures, participants, sessions, today=today)
+    found = concerns(cohort, structures, participants, sessions, today=today)
     sentences = [f"{f.message} {f.advice}" for f in found if f.code in PROGRAMME_RULES]
     return sentences + participant_time_warnings(sessions, structures)
 

@@ -1,22 +1,22 @@
-"""The guidance's recommendations, checked against a cohort: findings, never refusals.
+"""The guidance's recommendations, checked against a cohort: concerns, never refusals.
 
 The fiche « Organiser un accompagnement collectif sur le modèle socio-économique »
 states preferences (« idéalement 8 structures maximum », « de préférence depuis 3 ans
 minimum »), not laws: a consultant may knowingly run a group of nine, or take in a young
-association. So nothing here raises or blocks; :func:`findings` returns what a screen
+association. So nothing here raises or blocks; :func:`concerns` returns what a screen
 shows and a person weighs, each with a sentence saying what is off and one saying what
 to do about it.
 
 Every rule is a row of :data:`RULES`, so a screen can list what is checked without
 running anything. The function is pure: the caller passes ``today``, and the same data
-always gives the same findings in the same order.
+always gives the same concerns in the same order.
 
 Three reading choices, made here once:
 
 * A structure's age is judged at the **programme start** (the earliest of
   ``Cohort.start_date`` and the first dated session), and at ``today`` only while no
   programme date is known. Eligibility is a question asked when a structure joins;
-  judged at ``today``, a finding would vanish mid-programme on the structure's
+  judged at ``today``, a concern would vanish mid-programme on the structure's
   birthday, and reviewing a past cohort would give different answers each year.
 * Durations are in **calendar months**: a programme from 1 January to 1 May lasts
   exactly 4 months and is fine, to 30 April it lasts 3 months and 30 days and is too
@@ -82,7 +82,7 @@ what a person computes (1.2 + 7.1 + 1.7 is 10, not 9.999999999999998)."""
 
 
 class Severity(StrEnum):
-    """How much a finding matters: a departure from the guidance, or a gap to fill."""
+    """How much a concern matters: a departure from the guidance, or a gap to fill."""
 
     WARNING = "warning"
     INFO = "info"
@@ -100,11 +100,11 @@ class Scope(StrEnum):
 
 
 @dataclass(frozen=True)
-class Finding:
+class Concern:
     """One thing the guidance would question, in the language current when found.
 
     ``subject_id`` is the id of the structure concerned, or of the cohort for
-    cohort-level findings, so a screen can jump to it.
+    cohort-level concerns, so a screen can jump to it.
     """
 
     code: str
@@ -254,7 +254,7 @@ def _duration(start: dt.date, end: dt.date, lang: str) -> str:
 # --- the rules ----------------------------------------------------------------------
 
 Values = Mapping[str, object]
-"""The placeholders of a finding's message and advice; ``None`` means nothing found."""
+"""The placeholders of a concern's message and advice; ``None`` means nothing found."""
 
 
 @dataclass(frozen=True)
@@ -270,7 +270,7 @@ class _Facts:
     span: ProgrammeSpan | None
     age_reference: dt.date
     age_reference_is_start: bool
-    lang: str  # the findings' words
+    lang: str  # the concerns' words
 
 
 @dataclass(frozen=True)
@@ -447,7 +447,7 @@ def _collective_sessions_too_close(facts: _Facts) -> Values | None:
 
     Each collective session is compared with the closest session before it of the
     previous stage that has a date (the introduction when the état des lieux has none
-    yet); sessions in the wrong order are the order rules' findings, not this one's.
+    yet); sessions in the wrong order are the order rules' concerns, not this one's.
     """
     stages = [dated for kind in COLLECTIVE_KINDS if (dated := _dated(facts, kind))]
     lang = facts.lang
@@ -533,19 +533,19 @@ STRUCTURE_RULES: tuple[StructureRule, ...] = (
     StructureRule("structure-no-governance", Severity.WARNING, _no_governance),
 )
 RULES: tuple[Rule, ...] = (*COHORT_RULES, *STRUCTURE_RULES)
-"""Every rule, in the order their findings are listed."""
+"""Every rule, in the order their concerns are listed."""
 
 
 def rule(code: str) -> Rule:
-    """The rule behind a finding's ``code``."""
+    """The rule behind a concern's ``code``."""
     for candidate in RULES:
         if candidate.code == code:
             return candidate
     raise KeyError(code)
 
 
-def _finding(found: Rule, subject_id: str | None, values: Values, lang: str) -> Finding:
-    return Finding(
+def _concern(found: Rule, subject_id: str | None, values: Values, lang: str) -> Concern:
+    return Concern(
         code=found.code,
         severity=found.severity,
         subject_id=subject_id,
@@ -559,7 +559,7 @@ def _sort_key(structure: Structure) -> tuple[str, str]:
     return fold(structure.name), structure.id
 
 
-def findings(
+def concerns(
     cohort: Cohort,
     structures: Iterable[Structure],
     participants: Iterable[Participant],
@@ -567,11 +567,11 @@ def findings(
     *,
     today: dt.date,
     lang: str | None = None,
-) -> list[Finding]:
+) -> list[Concern]:
     """Everything the guidance would question in this cohort, as of ``today``, worded in
     ``lang`` (the person's language unless told).
 
-    Cohort-level findings come first, in :data:`RULES` order, then each structure's
+    Cohort-level concerns come first, in :data:`RULES` order, then each structure's
     in name order. ``structures``, ``participants`` and ``sessions`` are those of the
     cohort (one workspace file holds one cohort); participants of other structures are
     ignored.
@@ -592,14 +592,14 @@ def findings(
         age_reference_is_start=start is not None,
         lang=lang or language(),
     )
-    found: list[Finding] = []
+    found: list[Concern] = []
     for cohort_rule in COHORT_RULES:
         values = cohort_rule.check(facts)
         if values is not None:
-            found.append(_finding(cohort_rule, cohort.id, values, facts.lang))
+            found.append(_concern(cohort_rule, cohort.id, values, facts.lang))
     for structure in ordered:
         for structure_rule in STRUCTURE_RULES:
             values = structure_rule.check(facts, structure)
             if values is not None:
-                found.append(_finding(structure_rule, structure.id, values, facts.lang))
+                found.append(_concern(structure_rule, structure.id, values, facts.lang))
     return found

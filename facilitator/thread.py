@@ -37,7 +37,7 @@ from facilitator.view import CohortView
 
 # The order the work went, as the thread reads.
 THREAD_ORDER = (
-    NoteKind.CONSTAT,
+    NoteKind.FINDING,
     NoteKind.PROBLEM,
     NoteKind.AMBITION,
     NoteKind.OBSTACLE,
@@ -131,7 +131,7 @@ def thread(view: CohortView, structure_id: str) -> Thread:
         by_kind.setdefault(note.kind, []).append(note)
 
     constats: dict[Lever | None, dict[str, list[Note]]] = {}
-    for note in by_kind.get(NoteKind.CONSTAT, []) + by_kind.get(NoteKind.PROBLEM, []):
+    for note in by_kind.get(NoteKind.FINDING, []) + by_kind.get(NoteKind.PROBLEM, []):
         constats.setdefault(note.lever, {}).setdefault(note.das, []).append(note)
 
     sessions = [
@@ -179,7 +179,7 @@ def _before_after(view: CohortView, notes: Sequence[Note]) -> tuple[BeforeAfter,
                 continue
             kind = kinds.get(note.session_id or "")
             if kind in (SessionKind.INTRO, SessionKind.STATE_OF_PLAY) or (
-                kind is None and note.kind in (NoteKind.CONSTAT, NoteKind.PROBLEM)
+                kind is None and note.kind in (NoteKind.FINDING, NoteKind.PROBLEM)
             ):
                 before.append(note)
             else:

@@ -46,7 +46,7 @@ from facilitator.domain import (
     require_name,
 )
 from facilitator.i18n import lazy, t
-from facilitator.rules import Finding, findings
+from facilitator.rules import Concern, concerns
 from facilitator.store import CohortStore, StoreError
 from facilitator.view import CohortView
 from facilitator.views.board import BoardSort, board_rows, sort_rows
@@ -199,7 +199,7 @@ class BoardScreen(AreaScreen):
         super().__init__()
         self.sort = BoardSort.NAME
         self._view: CohortView | None = None
-        self._findings: tuple[CohortView, list[Finding]] | None = None
+        self._concerns: tuple[CohortView, list[Concern]] | None = None
         self._select: str | None = None  # a structure to put the cursor on once it appears
         self._select_participant: str | None = None
 
@@ -253,18 +253,18 @@ class BoardScreen(AreaScreen):
         self._show_detail()
         self.refresh_bindings()
 
-    def _structure_findings(self, view: CohortView, structure_id: str) -> list[Finding]:
-        """The guidance's findings about one structure (computed once per view)."""
-        if self._findings is None or self._findings[0] is not view:
-            found = findings(
+    def _structure_concerns(self, view: CohortView, structure_id: str) -> list[Concern]:
+        """The guidance's concerns about one structure (computed once per view)."""
+        if self._concerns is None or self._concerns[0] is not view:
+            found = concerns(
                 view.cohort,
                 view.structures,
                 view.participants,
                 view.sessions,
                 today=self.today(view),
             )
-            self._findings = (view, found)
-        return [f for f in self._findings[1] if f.subject_id == structure_id]
+            self._concerns = (view, found)
+        return [f for f in self._concerns[1] if f.subject_id == structure_id]
 
     def _show_detail(self) -> None:
         view = self._view
@@ -280,7 +280,7 @@ class BoardScreen(AreaScreen):
             structure=structure,
             participants=view.participants_of(structure.id),
             tasks=[task for task in view.tasks if task.structure_id == structure.id],
-            findings=self._structure_findings(view, structure.id),
+            concerns=self._structure_concerns(view, structure.id),
             today=self.today(view),
         )
         self.detail.show(facts, select=self._select_participant)

@@ -1,7 +1,7 @@
 """The dashboard (« Tableau de bord », key 1): where the programme stands, what comes next.
 
 The screen a facilitator opens first, often projected in front of the group: one line
-says the next step, then the calendar of the four sessions, the guidance's findings
+says the next step, then the calendar of the four sessions, the guidance's concerns
 with what to do about each, the travaux préparatoires to chase, and the days the
 programme takes: the consultants' against the guidance's, and each participant's.
 
@@ -33,7 +33,7 @@ from facilitator.views.dashboard import (
     timeline_entries,
 )
 from screens.base import AreaScreen
-from screens.widgets.findings import FindingList
+from screens.widgets.concerns import ConcernList
 from screens.widgets.panels import PanelRow
 from screens.widgets.tasks import TaskList
 from screens.widgets.timeline import Timeline
@@ -41,7 +41,7 @@ from screens.widgets.timeline import Timeline
 # --- the screen ---------------------------------------------------------------------------
 
 WIDE = 110
-"""From this width the calendar and the findings sit side by side."""
+"""From this width the calendar and the concerns sit side by side."""
 
 TALL = 34
 """From this height each bilan gets its own line in the calendar."""
@@ -64,10 +64,10 @@ class DashboardScroll(VerticalScroll, inherit_bindings=False):
 
 
 class DashboardScreen(AreaScreen):
-    """The next step on top; below, the calendar, the findings, the tasks and the days.
+    """The next step on top; below, the calendar, the concerns, the tasks and the days.
 
     In 80×24 everything is one scrolled column. From :data:`WIDE` columns the calendar
-    and the findings sit side by side, and below them the tasks and the days, whose
+    and the concerns sit side by side, and below them the tasks and the days, whose
     short lines need only a narrow column: from 120 columns a task's due date, structure
     and status still share one line, and everything fits in 120×40 without scrolling.
     From :data:`TALL` rows each bilan gets its own line in the calendar.
@@ -93,7 +93,7 @@ class DashboardScreen(AreaScreen):
         with DashboardScroll(id="dashboard-body"):
             with PanelRow(id="dashboard-top"):
                 yield Timeline(id="timeline", classes="panel")
-                yield FindingList(id="findings", classes="panel")
+                yield ConcernList(id="concerns", classes="panel")
             with PanelRow(id="dashboard-bottom"):
                 yield TaskList(id="tasks", classes="panel")
                 with VerticalGroup(id="days", classes="panel"):
@@ -131,9 +131,9 @@ class DashboardScreen(AreaScreen):
         timeline.entries = tuple(timeline_entries(state.timeline, names, today))
         timeline.detailed = self.size.height >= TALL
 
-        finding_list = self.query_one(FindingList)
-        finding_list.border_title = t("dashboard.findings.title", count=len(state.points))
-        finding_list.show(state.points, t("dashboard.findings.empty"))
+        concern_list = self.query_one(ConcernList)
+        concern_list.border_title = t("dashboard.concerns.title", count=len(state.points))
+        concern_list.show(state.points, t("dashboard.concerns.empty"))
 
         task_list = self.query_one(TaskList)
         task_list.border_title = t("dashboard.tasks.title", count=state.tasks.to_chase)

@@ -63,8 +63,8 @@ AGENDA_ROWS = 5
 # The kind a line without a prefix takes, by session: what is mostly said there.
 DEFAULT_KIND = {
     SessionKind.INTRO: NoteKind.QUESTION,
-    SessionKind.STATE_OF_PLAY: NoteKind.CONSTAT,
-    SessionKind.EVOLUTION: NoteKind.CONSTAT,
+    SessionKind.STATE_OF_PLAY: NoteKind.FINDING,
+    SessionKind.EVOLUTION: NoteKind.FINDING,
     SessionKind.BILAN: NoteKind.VISION_CHANGE,
 }
 

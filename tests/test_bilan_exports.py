@@ -525,7 +525,7 @@ def test_a_bilan_sheet_lists_its_structure_and_a_day_two_signatures(
 # --- the cohort report -----------------------------------------------------------------------
 
 
-def test_report_holds_programme_structures_findings_and_threads(
+def test_report_holds_programme_structures_concerns_and_threads(
     view: CohortView, today: dt.date
 ) -> None:
     text = export_report(view, today=today, fmt="md", lang="fr").decode()
@@ -536,12 +536,12 @@ def test_report_holds_programme_structures_findings_and_threads(
         assert f"\n### {s.name}\n" in text
     for note in view.notes:
         assert note.text in text
-    assert "n'est pas employeuse" in text  # a finding of the rules, in French
+    assert "n'est pas employeuse" in text  # a concern of the rules, in French
     assert not HEX_ID.search(text)
     page = parse(export_report(view, today=today, fmt="html", lang="en").decode())
     assert_self_contained(page, "en")
     assert "Cohort report" in page.words and "Each structure's thread" in page.words
-    assert "employs no staff" in page.words  # the findings follow the language asked
+    assert "employs no staff" in page.words  # the concerns follow the language asked
 
 
 def test_shared_themes_are_named_with_their_structures(tmp_path: Path, today: dt.date) -> None:

@@ -162,7 +162,7 @@ async def test_the_matrix_shows_who_came_and_whether_the_governance_did(
         assert cell(matrix, escale.id, "prep") == "1/1 ✓"
         assert cell(matrix, sport.id, "prep") == "0/1 !"  # due before session 1, not done
 
-        # The detail follows the cursor: participants with contacts, tasks, findings.
+        # The detail follows the cursor: participants with contacts, tasks, concerns.
         await put_cursor_on(screen, pilot, compagnie.id)
         detail = screen.query_one(StructureDetail)
         assert detail.border_title == compagnie.name
@@ -170,8 +170,8 @@ async def test_the_matrix_shows_who_came_and_whether_the_governance_did(
         assert [o.id for o in people.options] == [p.id for p in view.participants_of(compagnie.id)]
         prompts = " ".join(str(o.prompt) for o in people.options)
         assert "lea.fontaine@example.org" in prompts and "06 00 00 00 04" in prompts
-        findings = shown_text(screen.query_one("#detail-findings", Static))
-        assert "gouvernance" in findings.lower() and "→" in findings
+        concerns = shown_text(screen.query_one("#detail-concerns", Static))
+        assert "gouvernance" in concerns.lower() and "→" in concerns
 
 
 async def test_s_cycles_the_sort_and_says_which_it_is(demo_workspace: Workspace) -> None:

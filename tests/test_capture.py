@@ -72,7 +72,7 @@ def english() -> Iterator[None]:
 def test_constat_with_spaced_mention_and_lever() -> None:
     draft = parse("constat: @Les Jardins #rh les bénévoles s'essoufflent")
     assert draft == CaptureDraft(
-        kind=NoteKind.CONSTAT,
+        kind=NoteKind.FINDING,
         text="les bénévoles s'essoufflent",
         structure_id=JARDINS.id,
         lever=Lever.HUMAN,
@@ -135,10 +135,10 @@ def test_stable_kind_values_are_prefixes_too(kind: NoteKind) -> None:
 @pytest.mark.parametrize(
     ("line", "kind"),
     [
-        ("constat: x", NoteKind.CONSTAT),
-        ("c: x", NoteKind.CONSTAT),
-        ("cst: x", NoteKind.CONSTAT),
-        ("finding: x", NoteKind.CONSTAT),
+        ("constat: x", NoteKind.FINDING),
+        ("c: x", NoteKind.FINDING),
+        ("cst: x", NoteKind.FINDING),
+        ("finding: x", NoteKind.FINDING),
         ("problématique: x", NoteKind.PROBLEM),
         ("pb: x", NoteKind.PROBLEM),
         ("prob: x", NoteKind.PROBLEM),
@@ -200,7 +200,7 @@ def test_french_short_and_english_prefixes(line: str, kind: NoteKind) -> None:
 )
 def test_ordinary_sentences_are_not_mistaken_for_a_prefix(line: str) -> None:
     draft = parse(line)
-    assert draft.kind is NoteKind.CONSTAT
+    assert draft.kind is NoteKind.FINDING
     assert draft.text == line
 
 

@@ -87,7 +87,7 @@ def test_capture_options_after_the_subcommand(
     )
     assert done.returncode == 0, done.stderr
     note = CohortStore(small_cohort.path).get(Note, done.stdout.strip())
-    assert note is not None and note.kind == NoteKind.CONSTAT
+    assert note is not None and note.kind == NoteKind.FINDING
     assert CohortStore(small_cohort.path).get(Structure, note.structure_id or "") is not None
 
 

@@ -1,4 +1,4 @@
-"""The dashboard: the next step, the calendar, the findings and the tasks to chase.
+"""The dashboard: the next step, the calendar, the concerns and the tasks to chase.
 
 The reasoning is tested as plain functions on hand-made programmes (before, during,
 between, after); the screen with a pilot on the demo at the fixed moment of
@@ -48,7 +48,7 @@ from facilitator.views.dashboard import (
 )
 from facilitator.workspace import Workspace
 from screens.dashboard import DashboardScreen
-from screens.widgets.findings import FindingList
+from screens.widgets.concerns import ConcernList
 from screens.widgets.tasks import TaskList
 from screens.widgets.timeline import Timeline
 from tests.conftest import FIXED_NOW, make_app
@@ -275,7 +275,7 @@ def test_the_bilans_line_says_when_the_next_one_is_and_how_many_lack_a_date() ->
     assert [d.stage for d in bilans.details] == [Stage.DONE, Stage.NEXT, Stage.LATER]
 
 
-# --- tasks and findings ---------------------------------------------------------------------
+# --- tasks and concerns ---------------------------------------------------------------------
 
 
 def test_tasks_late_first_then_due_within_three_weeks_done_ones_counted() -> None:
@@ -306,7 +306,7 @@ def cohort_view(**records: Any) -> CohortView:
 
 
 def test_attention_points_add_the_participants_time_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The programme's own warning is added; the rules' calendar findings are not repeated."""
+    """The programme's own warning is added; the rules' calendar concerns are not repeated."""
     monkeypatch.setattr(
         dashboard, "participant_time_warnings", lambda sessions, structures: ["Trop peu de jours."]
     )
@@ -443,10 +443,10 @@ async def test_the_dashboard_on_the_demo(demo_workspace: Workspace) -> None:
         assert entries[2].has_class("-next")
         assert not timeline.detailed  # 30 rows: the bilans stay on one line
 
-        findings = screen.query_one(FindingList)
-        assert findings.border_title == "Points d'attention (2)"
-        assert [f.severity for f in findings.findings] == [Severity.WARNING, Severity.WARNING]
-        shown = text(findings)
+        concerns = screen.query_one(ConcernList)
+        assert concerns.border_title == "Points d'attention (2)"
+        assert [f.severity for f in concerns.concerns] == [Severity.WARNING, Severity.WARNING]
+        shown = text(concerns)
         assert (
             "« Compagnie du Grand Écart »" in shown
             and "Associez au moins une personne du conseil d'administration" in shown
@@ -455,7 +455,7 @@ async def test_the_dashboard_on_the_demo(demo_workspace: Workspace) -> None:
             "« Épicerie solidaire La Musette » n'est pas employeuse" in shown
             and "orientez-la vers un autre accompagnement du DLA" in shown
         )
-        assert len(findings.query(".finding.-warning")) == 2
+        assert len(concerns.query(".concern.-warning")) == 2
 
         tasks = screen.query_one(TaskList)
         late, soon = tasks.query(".tasks--section")
@@ -540,8 +540,7 @@ async def test_the_help_lists_the_scroll_keys_in_french(demo_workspace: Workspac
 
 
 async def test_the_dashboard_in_english(demo_workspace: Workspace) -> None:
-    # Binding descriptions are read when their module is imported, so the footer and
-    # help stay in the language of the first import: only the screen's text is checked.
+    # The keys' descriptions follow the language too (tests/test_language.py).
     set_language("en")
     try:
         app = make_app(demo_workspace)
@@ -555,7 +554,7 @@ async def test_the_dashboard_in_english(demo_workspace: Workspace) -> None:
             shown = text(screen.query_one(Timeline))
             assert "Tuesday 25 August 2026 · 3 months ago" in shown
             assert "Individual reviews: 7\nfrom 22 December to 5 January · in 26 days" in shown
-            assert screen.query_one(FindingList).border_title == "Points of attention (2)"
+            assert screen.query_one(ConcernList).border_title == "Points of attention (2)"
             assert "Late (1)" in text(screen.query_one(TaskList))
             assert screen.query_one("#days").border_title == "Days"
             assert "Consultants: 11 days budgeted, 5 spent" in text(screen.query_one("#days"))

@@ -1,4 +1,4 @@
-"""The demo cohort: coherent, in progress whatever the day, and showing the intended findings."""
+"""The demo cohort: coherent, in progress whatever the day, and showing the intended concerns."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from facilitator.domain import (
     Structure,
 )
 from facilitator.i18n import set_language
-from facilitator.rules import findings
+from facilitator.rules import concerns
 from facilitator.workdays import working_day
 
 TODAY = dt.date(2026, 11, 26)
@@ -131,8 +131,8 @@ def test_a_realistic_group(built: Demo) -> None:
     assert len(built.of(PreparatoryTask)) >= 3
 
 
-def test_exactly_the_intended_findings(built: Demo) -> None:
-    found = findings(
+def test_exactly_the_intended_concerns(built: Demo) -> None:
+    found = concerns(
         built.cohort, built.structures, built.participants, built.sessions, today=TODAY
     )
     names = {s.id: s.name for s in built.structures}
@@ -206,7 +206,7 @@ def test_any_day_of_the_year_gives_a_sound_demo() -> None:
         assert evolution is not None and 9 <= (evolution - today).days <= 16, today
         for s in d.sessions:
             assert s.date is not None and s.date == working_day(s.date), today
-        found = findings(d.cohort, d.structures, d.participants, d.sessions, today=today)
+        found = concerns(d.cohort, d.structures, d.participants, d.sessions, today=today)
         assert [f.code for f in found] == ["structure-no-governance", "structure-not-employer"]
 
 

@@ -135,20 +135,20 @@ def small_workspace(small_cohort, workspace: Workspace) -> Workspace:  # type: i
     return workspace
 
 
-def test_findings_are_worded_in_the_language_asked_whatever_the_process_speaks(
+def test_concerns_are_worded_in_the_language_asked_whatever_the_process_speaks(
     small_cohort,  # type: ignore[no-untyped-def]
 ) -> None:
-    from facilitator.rules import findings
+    from facilitator.rules import concerns
     from facilitator.view import CohortView
 
     view = CohortView.load(small_cohort)
     args = (view.cohort, view.structures, view.participants, view.sessions)
-    french = findings(*args, today=dt.date(2026, 11, 26))
-    english = findings(*args, today=dt.date(2026, 11, 26), lang="en")
+    french = concerns(*args, today=dt.date(2026, 11, 26))
+    english = concerns(*args, today=dt.date(2026, 11, 26), lang="en")
     assert [f.code for f in french] == [f.code for f in english] and french
     assert all(fr.message != en.message for fr, en in zip(french, english, strict=True))
     set_language("en")
-    assert findings(*args, today=dt.date(2026, 11, 26)) == english
+    assert concerns(*args, today=dt.date(2026, 11, 26)) == english
 
 
 def test_an_export_in_another_language_leaves_the_process_language_alone(
@@ -172,17 +172,17 @@ def test_an_export_in_another_language_leaves_the_process_language_alone(
     french = export_bilan(view, structure.id, today=today, lang="fr").decode()
     assert english != french
     french_report = export_report(view, today=today, lang="fr").decode()
-    said = [markdown_escape(f"{f.message} {f.advice}") for f in findings_of(view, today)]
+    said = [markdown_escape(f"{f.message} {f.advice}") for f in concerns_of(view, today)]
     assert said and all(sentence in french_report for sentence in said)
     assert not any(sentence in report or sentence in english for sentence in said)
-    for finding in findings_of(view, today, "en"):
-        assert markdown_escape(f"{finding.message} {finding.advice}") in report
+    for concern in concerns_of(view, today, "en"):
+        assert markdown_escape(f"{concern.message} {concern.advice}") in report
 
 
-def findings_of(view, today: dt.date, lang: str = "fr"):  # type: ignore[no-untyped-def]
-    from facilitator.rules import findings
+def concerns_of(view, today: dt.date, lang: str = "fr"):  # type: ignore[no-untyped-def]
+    from facilitator.rules import concerns
 
-    return findings(
+    return concerns(
         view.cohort, view.structures, view.participants, view.sessions, today=today, lang=lang
     )
 

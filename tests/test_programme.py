@@ -29,7 +29,7 @@ from facilitator.programme import (
     session_plan,
     working_minutes,
 )
-from facilitator.rules import add_months, findings, programme_span
+from facilitator.rules import add_months, concerns, programme_span
 
 # Written out again rather than imported: the test checks the rule, not a copy of it.
 FRENCH_FIXED_HOLIDAYS = {(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)}
@@ -88,7 +88,7 @@ def test_a_proposal_follows_the_guidance(count: int) -> None:
         span = programme_span(cohort, proposal)
         assert span is not None and span.settled
         assert add_months(start, 4) <= span.end <= add_months(start, 5), start
-        codes = {f.code for f in findings(cohort, group, [], proposal, today=start)}
+        codes = {f.code for f in concerns(cohort, group, [], proposal, today=start)}
         assert not codes & {"programme-too-short", "programme-too-long"}
 
         # Every session is ready to run: a template, times and an agenda for this group.

@@ -91,7 +91,7 @@ def test_cohort_summary_in_french(data: Path) -> None:
     assert "  • Épicerie solidaire La Musette et Les Jardins du Martinet  1 thème" in text
     # Humanized days next to the dates.
     assert re.search(r"(il y a|dans) \d+ (jours|mois)", text)
-    # The rules' findings, and the theme three structures share.
+    # The rules' concerns, and the theme three structures share.
     assert "n'est pas employeuse" in text
     assert "3 structures partagent ce frein (richesses humaines)" in text
     assert "Binômes possibles" in text
@@ -100,7 +100,7 @@ def test_cohort_summary_in_french(data: Path) -> None:
 def test_cohort_summary_in_english(data: Path) -> None:
     out = run_cli("review", "--lang", "en", data=data)
     assert_plain_80(out)
-    assert "Points to watch ─" in out.stdout
+    assert "Points of attention ─" in out.stdout
     assert "3 structures share this obstacle (human resources)" in out.stdout
     assert "employs no staff" in out.stdout
     assert re.search(r"(in \d+ days|days ago|months? ago)", out.stdout)

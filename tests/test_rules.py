@@ -25,13 +25,13 @@ from facilitator.i18n import set_language
 from facilitator.resources import data_dir
 from facilitator.rules import (
     RULES,
+    Concern,
     ConsultantDays,
-    Finding,
     Scope,
     Severity,
     add_months,
+    concerns,
     consultant_days,
-    findings,
     months_and_days,
     programme_span,
 )
@@ -74,11 +74,11 @@ def run(
     participants: Sequence[Participant] = (),
     sessions: Sequence[Session] = (),
     today: dt.date = TODAY,
-) -> list[Finding]:
-    return findings(c, structures, participants, sessions, today=today)
+) -> list[Concern]:
+    return concerns(c, structures, participants, sessions, today=today)
 
 
-def codes(found: list[Finding]) -> list[str]:
+def codes(found: list[Concern]) -> list[str]:
     return [f.code for f in found]
 
 
@@ -121,7 +121,7 @@ def test_catalogues_match_key_for_key_and_placeholder_for_placeholder() -> None:
             assert f"{r.code}.{part}" in fr
 
 
-def test_a_clean_cohort_has_no_findings() -> None:
+def test_a_clean_cohort_has_no_concerns() -> None:
     structures, participants = eligible(8)
     sessions = programme(dt.date(2026, 1, 6), dt.date(2026, 5, 20))
     assert run(cohort(10), structures, participants, sessions) == []
@@ -179,7 +179,7 @@ def test_days_are_summed_over_consultants_and_prorated() -> None:
     assert "6,2 jours pour 5 structures, en dessous des 6,25 jours" in found[0].message
 
 
-def test_no_structures_means_no_days_finding() -> None:
+def test_no_structures_means_no_days_concern() -> None:
     assert run(cohort(0)) == []
 
 
@@ -294,7 +294,7 @@ def test_an_earlier_cohort_start_date_counts_as_the_start() -> None:
     assert run(later, sessions=sessions) == []
 
 
-def test_no_length_finding_while_the_end_is_unknown() -> None:
+def test_no_length_concern_while_the_end_is_unknown() -> None:
     sessions = programme(dt.date(2026, 1, 6), dt.date(2026, 2, 1))
     sessions[-1].date = None  # the bilan is not dated yet: the span so far is 2 months
     assert run(cohort(), sessions=sessions) == []
@@ -304,7 +304,7 @@ def test_no_length_finding_while_the_end_is_unknown() -> None:
     assert programme_span(cohort(), undated) is None
 
 
-def test_no_short_finding_while_the_start_is_unknown() -> None:
+def test_no_short_concern_while_the_start_is_unknown() -> None:
     sessions = programme(dt.date(2026, 1, 6), dt.date(2026, 4, 1))
     sessions[0].date = None  # intro undated, no start date: the real start may be earlier
     assert run(cohort(), sessions=sessions) == []
@@ -333,7 +333,7 @@ S3 = dt.date(2026, 12, 1)
 
 
 def calendar(*sessions: Session, structures: Sequence[Structure] = ()) -> list[str]:
-    """The codes of the order and spacing findings only, for the sessions given."""
+    """The codes of the order and spacing concerns only, for the sessions given."""
     found = run(cohort(), structures, [board(s) for s in structures], sessions)
     return [f.code for f in found if f.code in ORDER_RULES]
 
@@ -342,7 +342,7 @@ def at(kind: SessionKind, day: dt.date | None, owner: Structure | None = None) -
     return Session(kind=kind, date=day, structure_id=owner.id if owner else None)
 
 
-def by_code(code: str, *sessions: Session, structures: Sequence[Structure] = ()) -> Finding:
+def by_code(code: str, *sessions: Session, structures: Sequence[Structure] = ()) -> Concern:
     found = run(cohort(), structures, [board(s) for s in structures], sessions)
     return next(f for f in found if f.code == code)
 
@@ -355,7 +355,7 @@ def test_the_new_rules_are_cohort_warnings_in_programme_order() -> None:
         assert rules.rule(code).severity is Severity.WARNING
 
 
-def test_a_well_ordered_calendar_has_no_order_findings() -> None:
+def test_a_well_ordered_calendar_has_no_order_concerns() -> None:
     jardins = structure("Les Jardins")
     sessions = (
         at(SessionKind.INTRO, S1),
@@ -562,7 +562,7 @@ def test_bilans_on_one_day_are_listed_by_start_time_and_an_untimed_one_last() ->
 
 
 def test_a_state_of_play_before_the_introduction_leaves_a_later_one_judged_too_close() -> None:
-    # The first état des lieux is out of order (its own finding); the make-up five days
+    # The first état des lieux is out of order (its own concern); the make-up five days
     # after the introduction is still too close to it.
     found = run(
         cohort(),
@@ -675,7 +675,7 @@ def test_unknown_creation_date_asks_to_fill_it_in() -> None:
     assert "« Sans date »" in found[0].message
 
 
-def test_not_employer_and_not_general_interest_are_separate_findings() -> None:
+def test_not_employer_and_not_general_interest_are_separate_concerns() -> None:
     s = structure("Club des amis", employer=False, general_interest=False)
     found = run(cohort(), [s], [board(s)])
     assert codes(found) == ["structure-not-employer", "structure-not-general-interest"]
@@ -726,7 +726,7 @@ def test_order_is_cohort_first_then_structures_by_name() -> None:
     assert per_structure == ["structure-not-employer", "structure-no-participant"]
 
 
-def test_findings_are_frozen() -> None:
+def test_concerns_are_frozen() -> None:
     s = structure("Figée", employer=False)
     found = run(cohort(), [s], [board(s)])
     with pytest.raises(AttributeError):

@@ -18,7 +18,7 @@ from screens.widgets.note_feed import NoteFeed
 from tests.conftest import FIXED_NOW, make_app
 
 CAPTURES = [
-    ("constat: @jardins #rh les bénévoles s'essoufflent", NoteKind.CONSTAT, Lever.HUMAN),
+    ("constat: @jardins #rh les bénévoles s'essoufflent", NoteKind.FINDING, Lever.HUMAN),
     ("pb: @escale #finances la CAF stagne", NoteKind.PROBLEM, Lever.FINANCIAL),
     (
         "ambition: @trame #alliances un tiers-lieu avec la commune",

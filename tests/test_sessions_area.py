@@ -70,7 +70,7 @@ def a_cohort(workspace: Workspace, *names: str, start: dt.date | None = None) ->
 
 def note_in(store: CohortStore, session: Session, structure: Structure) -> Note:
     draft = CaptureDraft(
-        kind=NoteKind.CONSTAT,
+        kind=NoteKind.FINDING,
         text="le bénévolat s'essouffle",
         structure_id=structure.id,
         lever=None,

@@ -52,7 +52,7 @@ def test_constats_by_structure_and_das_from_the_demo(demo_workspace: Workspace) 
     groups = {g.structure.name: g for g in findings_by_structure(view, session) if g.structure}
     assert len(groups) == 7
     counts = {
-        name: (g.count(NoteKind.CONSTAT), g.count(NoteKind.PROBLEM)) for name, g in groups.items()
+        name: (g.count(NoteKind.FINDING), g.count(NoteKind.PROBLEM)) for name, g in groups.items()
     }
     assert counts == {
         "Centre social L'Escale": (2, 0),

@@ -81,7 +81,7 @@ class Built:
         self,
         text: str,
         *,
-        kind: NoteKind = NoteKind.CONSTAT,
+        kind: NoteKind = NoteKind.FINDING,
         session: Session | None = None,
         structure: Structure | None = None,
         lever: Lever | None = None,
@@ -133,13 +133,13 @@ def test_notes_follow_the_sessions_then_the_clock(built: Built, tmp_path: Path) 
 
     th = thread(built.view(tmp_path), built.jardins.id)
 
-    assert th.of_kind(NoteKind.CONSTAT) == (early_s1, late_s1, loose)
+    assert th.of_kind(NoteKind.FINDING) == (early_s1, late_s1, loose)
     assert th.of_kind(NoteKind.OBSTACLE) == (s2,)
     assert th.of_kind(NoteKind.QUESTION) == (intro,)
     assert th.of_kind(NoteKind.AMBITION) == ()
     assert th.note_count == 5
     # Kinds come in the order the work goes, whatever order they were typed in.
-    assert list(th.notes) == [NoteKind.CONSTAT, NoteKind.OBSTACLE, NoteKind.QUESTION]
+    assert list(th.notes) == [NoteKind.FINDING, NoteKind.OBSTACLE, NoteKind.QUESTION]
 
 
 def test_constats_are_grouped_by_lever_then_das(built: Built, tmp_path: Path) -> None:
@@ -324,7 +324,7 @@ def test_shared_themes_group_by_kind_lever_and_word(built: Built, tmp_path: Path
         lever=Lever.HUMAN,
         structure=built.trame,
     )
-    built.note("Beaucoup de bénévoles", kind=NoteKind.CONSTAT, structure=built.escale)
+    built.note("Beaucoup de bénévoles", kind=NoteKind.FINDING, structure=built.escale)
     # One structure alone is no theme, however many notes it has.
     built.note("Tarifs trop bas", kind=NoteKind.OBSTACLE, lever=Lever.FINANCIAL)
     built.note("Tarifs à revoir", kind=NoteKind.OBSTACLE, lever=Lever.FINANCIAL, minute=3)

@@ -25,7 +25,7 @@ from facilitator.programme import (
     participant_time,
     participant_time_warnings,
 )
-from facilitator.rules import ConsultantDays, Finding, Severity, consultant_days, findings
+from facilitator.rules import Concern, ConsultantDays, Severity, concerns, consultant_days
 from facilitator.text import fold
 from facilitator.view import CohortView, session_title
 
@@ -209,17 +209,17 @@ def tasks_due(
     return TaskDigest(tuple(sorted(late, key=order)), tuple(sorted(soon, key=order)), later, done)
 
 
-def attention_points(view: CohortView, today: dt.date) -> list[Finding]:
-    """The rules' findings and the participants' time warning, warnings first.
+def attention_points(view: CohortView, today: dt.date) -> list[Concern]:
+    """The rules' concerns and the participants' time warning, warnings first.
 
     ``programme.programme_warnings`` is not used: its sentences are the rules' own
-    findings (programme length, consultant days) plus the participants' time, so
-    taking the findings and that one warning shows each sentence once. The time
+    concerns (programme length, consultant days) plus the participants' time, so
+    taking the concerns and that one warning shows each sentence once. The time
     warning comes as one sentence (problem and advice together), so it has no advice.
     """
-    found = findings(view.cohort, view.structures, view.participants, view.sessions, today=today)
+    found = concerns(view.cohort, view.structures, view.participants, view.sessions, today=today)
     found += [
-        Finding(PARTICIPANT_TIME, Severity.WARNING, view.cohort.id, sentence, "")
+        Concern(PARTICIPANT_TIME, Severity.WARNING, view.cohort.id, sentence, "")
         for sentence in participant_time_warnings(view.sessions, view.structures)
     ]
     # Stable: within a severity the rules' order (cohort first, then by structure) stays.
@@ -258,7 +258,7 @@ class DashboardState:
     today: dt.date
     timeline: tuple[Milestone, ...]
     tasks: TaskDigest
-    points: tuple[Finding, ...]
+    points: tuple[Concern, ...]
     step: NextStep
     consultants: ConsultantDays
     participants: ParticipantTime
@@ -495,7 +495,7 @@ def days_lines(
     « Participant·es : environ 4,5 j chacun·e », « sessions 1,5 j + préparation 3 j ».
     Short enough for the 46 columns the panel has beside the tasks. The need is the
     guidance's 10 to 12 days for 8 structures, pro rata; a budget below it is also a
-    finding, which says what to do. A participant's days are an estimate, given to a
+    concern, which says what to do. A participant's days are an estimate, given to a
     tenth of a day.
     """
     lang = lang or language()

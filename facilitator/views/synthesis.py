@@ -18,7 +18,7 @@ from facilitator.text import fold
 from facilitator.view import CohortView
 from facilitator.views.attendance import expected_structures
 
-FINDING_KINDS = (NoteKind.CONSTAT, NoteKind.PROBLEM)
+FINDING_KINDS = (NoteKind.FINDING, NoteKind.PROBLEM)
 """What the état des lieux is about."""
 
 MATRIX_KINDS = (NoteKind.AMBITION, NoteKind.OBSTACLE, NoteKind.SUCCESS_CONDITION, NoteKind.MIRROR)

@@ -146,7 +146,7 @@ def findings_renderable(groups: Sequence[StructureFindings]) -> RenderableType:
             )
             parts.append(Padding(line, (0, 0, 0, 2)))
             for note in das.notes:
-                parts.append(note_line(note, kind=note.kind != NoteKind.CONSTAT))
+                parts.append(note_line(note, kind=note.kind != NoteKind.FINDING))
     return Group(*parts)
 
 

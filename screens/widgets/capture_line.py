@@ -88,7 +88,7 @@ class CaptureLine(Vertical):
         super().__init__(id=id)
         self.structures: Sequence[Structure] = ()
         self.default_structure: str | None = None
-        self.default_kind = NoteKind.CONSTAT
+        self.default_kind = NoteKind.FINDING
 
     def compose(self) -> ComposeResult:
         line = CaptureInput(

@@ -33,7 +33,7 @@ from facilitator.domain import (
     label,
 )
 from facilitator.i18n import t
-from facilitator.rules import Finding, Severity
+from facilitator.rules import Concern, Severity
 from screens.widgets.board_matrix import (
     DONE_MARK,
     GOVERNANCE_MARK,
@@ -54,7 +54,7 @@ class StructureFacts:
     structure: Structure
     participants: Sequence[Participant]
     tasks: Sequence[PreparatoryTask]
-    findings: Sequence[Finding]
+    concerns: Sequence[Concern]
     today: dt.date
 
 
@@ -153,14 +153,14 @@ def task_rows(tasks: Sequence[PreparatoryTask], today: dt.date, palette: Palette
     return grid
 
 
-def finding_rows(findings: Sequence[Finding], palette: Palette) -> Table:
-    """Each finding, then what to do about it."""
+def concern_rows(concerns: Sequence[Concern], palette: Palette) -> Table:
+    """Each concern, then what to do about it."""
     grid = _grid(1)
-    for finding in findings:
-        warning = finding.severity == Severity.WARNING
+    for concern in concerns:
+        warning = concern.severity == Severity.WARNING
         mark = Text(LATE_MARK, style=palette.warn) if warning else Text("i", style=palette.info)
-        body = Text(finding.message)
-        body.append(f"\n→ {finding.advice}", style=palette.muted)
+        body = Text(concern.message)
+        body.append(f"\n→ {concern.advice}", style=palette.muted)
         grid.add_row(mark, body)
     return grid
 
@@ -260,7 +260,7 @@ class ParticipantsSection(Vertical):
 
 
 class StructureDetail(VerticalScroll):
-    """Facts, participants, preparatory work and findings of the selected structure."""
+    """Facts, participants, preparatory work and concerns of the selected structure."""
 
     DEFAULT_CSS = """
     StructureDetail {
@@ -285,8 +285,8 @@ class StructureDetail(VerticalScroll):
         yield ParticipantsSection(classes="detail-section")
         yield Static(id="detail-tasks-title", classes="detail-heading detail-section")
         yield Static(id="detail-tasks", classes="detail-section")
-        yield Static(id="detail-findings-title", classes="detail-heading detail-section")
-        yield Static(id="detail-findings", classes="detail-section")
+        yield Static(id="detail-concerns-title", classes="detail-heading detail-section")
+        yield Static(id="detail-concerns", classes="detail-section")
 
     @property
     def shown_id(self) -> str | None:
@@ -308,7 +308,7 @@ class StructureDetail(VerticalScroll):
         self.query_one("#detail-facts", Static).update(structure_facts(facts.structure, palette))
         self.query_one(ParticipantsSection).show(facts.participants, select)
         self._show_tasks(facts, palette)
-        self._show_findings(facts, palette)
+        self._show_concerns(facts, palette)
 
     def _show_tasks(self, facts: StructureFacts, palette: Palette) -> None:
         done = sum(task.status == TaskStatus.DONE for task in facts.tasks)
@@ -321,13 +321,13 @@ class StructureDetail(VerticalScroll):
         else:
             body.update(Text(t("board.detail.no_tasks"), style=palette.muted))
 
-    def _show_findings(self, facts: StructureFacts, palette: Palette) -> None:
-        self.query_one("#detail-findings-title", Static).update(
-            _heading(t("board.detail.findings", count=len(facts.findings)))
+    def _show_concerns(self, facts: StructureFacts, palette: Palette) -> None:
+        self.query_one("#detail-concerns-title", Static).update(
+            _heading(t("board.detail.concerns", count=len(facts.concerns)))
         )
-        body = self.query_one("#detail-findings", Static)
-        if facts.findings:
-            body.update(finding_rows(facts.findings, palette))
+        body = self.query_one("#detail-concerns", Static)
+        if facts.concerns:
+            body.update(concern_rows(facts.concerns, palette))
         else:
             quiet = palette.good + Style(bold=False)
-            body.update(Text(f"{DONE_MARK} {t('board.detail.no_findings')}", style=quiet))
+            body.update(Text(f"{DONE_MARK} {t('board.detail.no_concerns')}", style=quiet))
