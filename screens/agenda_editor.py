@@ -192,12 +192,6 @@ class AgendaEditorScreen(ViewScreen[None]):
     # --- what is shown ------------------------------------------------------------------
 
     @property
-    def view(self) -> CohortView:
-        view = self.facilitator.view
-        assert view is not None
-        return view
-
-    @property
     def session(self) -> Session | None:
         view = self.facilitator.view
         return view.session(self.session_id) if view is not None else None

@@ -141,6 +141,13 @@ class ViewScreen(AppScreen[ResultT]):
             self._stale = False
             self.show(view)
 
+    @property
+    def view(self) -> CohortView:
+        """The app's newest view: a screen of the open cohort is only shown with one."""
+        view = self.facilitator.view
+        assert view is not None
+        return view
+
     def show(self, view: CohortView) -> None:
         """Redraw from ``view``."""
         raise NotImplementedError

@@ -25,32 +25,28 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import arrow
-from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.coordinate import Coordinate
-from textual.events import Resize
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from facilitator import actions
 from facilitator.domain import FEEDBACK_QUESTIONS, BilanReview, Session, Structure
 from facilitator.i18n import language, lazy, plural, t
 from facilitator.programme import day_words, humanize_day
-from facilitator.text import clip, fold
+from facilitator.text import fold
 from facilitator.thread import Thread, peer_pairs, shared_themes, thread
 from facilitator.view import CohortView
 from screens.base import AreaBar, AreaScreen, ViewScreen
 from screens.dialogs.bilan_form import review_changes, review_form, review_values
 from screens.widgets.mirror_view import Mirror, MirrorView, by_name
+from screens.widgets.name_table import NameTable
 from screens.widgets.thread_view import ThreadView
 
 if TYPE_CHECKING:
     from screens.app import FacilitatorApp
 
 DONE, PARTLY, TODO, NOTHING = "✓", "◐", "○", "—"
-MIN_NAME_WIDTH = 16
-"""Below this the names stop being recognisable; the table scrolls sideways instead."""
 
 
 # --- what each row says ------------------------------------------------------------------
@@ -151,7 +147,7 @@ def open_bilan_session(app: FacilitatorApp, structure_id: str) -> None:
 # --- the list --------------------------------------------------------------------------------
 
 
-class BilanTable(DataTable[str], inherit_bindings=False):
+class BilanTable(NameTable, inherit_bindings=False):
     """One row per structure, keyed by its id; Entrée opens its thread.
 
     Enter runs the screen's action rather than posting RowSelected, so its
@@ -169,13 +165,6 @@ class BilanTable(DataTable[str], inherit_bindings=False):
         Binding("home", "scroll_top", lazy("bilan.key.first"), show=False),
         Binding("end", "scroll_bottom", lazy("bilan.key.last"), show=False),
     ]
-
-    @property
-    def selected_id(self) -> str | None:
-        if not self.row_count:
-            return None
-        row = min(self.cursor_row, self.row_count - 1)
-        return self.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
 
 
 class BilanScreen(AreaScreen):
@@ -198,7 +187,7 @@ class BilanScreen(AreaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(t("bilan.title"), classes="title")
-        yield BilanTable(id="bilans", cursor_type="row", zebra_stripes=True)
+        yield BilanTable(id="bilans")
         yield Static(id="bilan-summary", markup=False)
 
     def on_mount(self) -> None:
@@ -240,38 +229,15 @@ class BilanScreen(AreaScreen):
             review_state(th),
         ]
 
-    def _headers(self) -> list[str]:
-        return [
-            t("bilan.col.structure"),
-            t("bilan.col.date"),
-            t("bilan.col.when"),
-            t("bilan.col.notes"),
-            t("bilan.col.review"),
-        ]
-
     def _draw(self) -> None:
-        table = self.query_one(BilanTable)
-        keep = table.selected_id or self._next
-        headers = self._headers()
-        widths = [
-            max([cell_len(h)] + [cell_len(cells[i]) for _, cells in self._rows])
-            for i, h in enumerate(headers)
+        columns = [
+            ("structure", t("bilan.col.structure")),
+            ("date", t("bilan.col.date")),
+            ("when", t("bilan.col.when")),
+            ("notes", t("bilan.col.notes")),
+            ("review", t("bilan.col.review")),
         ]
-        padding = 2 * table.cell_padding * len(headers)
-        room = (table.size.width or self.size.width) - padding - sum(widths[1:])
-        name_width = min(widths[0], max(MIN_NAME_WIDTH, room))
-        table.clear(columns=True)
-        for index, header in enumerate(headers):
-            table.add_column(header, width=name_width if index == 0 else None)
-        for key, cells in self._rows:
-            table.add_row(clip(cells[0], name_width), *cells[1:], key=key)
-        ids = [key for key, _ in self._rows]
-        if keep in ids:
-            table.move_cursor(row=ids.index(keep))
-
-    def on_resize(self, event: Resize) -> None:
-        if self._rows:
-            self.call_after_refresh(self._draw)
+        self.query_one(BilanTable).show_table(columns, self._rows, default=self._next)
 
     def action_open_thread(self) -> None:
         structure_id = self.query_one(BilanTable).selected_id

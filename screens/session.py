@@ -140,12 +140,6 @@ class SessionScreen(ViewScreen[None]):
     # --- what is shown ---------------------------------------------------------------
 
     @property
-    def view(self) -> CohortView:
-        view = self.facilitator.view
-        assert view is not None
-        return view
-
-    @property
     def session(self) -> Session:
         session = self.view.session(self.session_id)
         assert session is not None

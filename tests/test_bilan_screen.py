@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from rich.text import Text
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -184,6 +185,10 @@ async def saved(pilot: Pilot[None]) -> None:
 # --- the list ---------------------------------------------------------------------------
 
 
+def plain(row: list[Text]) -> list[str]:
+    return [cell.plain for cell in row]
+
+
 async def test_the_list_says_when_each_bilan_is_and_what_is_left_to_fill(
     demo_workspace: Workspace,
 ) -> None:
@@ -192,7 +197,7 @@ async def test_the_list_says_when_each_bilan_is_and_what_is_left_to_fill(
         screen = await open_area(pilot)
         table = screen.query_one(BilanTable)
         assert table.row_count == 7
-        row = table.get_row(structure_id(demo_workspace, ESCALE))
+        row = plain(table.get_row(structure_id(demo_workspace, ESCALE)))
         assert row == [ESCALE, "24 déc", "dans 28 jours", "4", "○ à remplir"]
         summary = str(screen.query_one("#bilan-summary", Static).render())
         assert "Bilans tenus : 0 sur 7" in summary
@@ -205,7 +210,7 @@ async def test_bilans_come_in_the_order_they_are_held_from_the_next_one(
     app = make_app(demo_workspace)
     async with app.run_test(size=(120, 40)) as pilot:
         table = (await open_area(pilot)).query_one(BilanTable)
-        days = [table.get_row_at(i)[1] for i in range(table.row_count)]
+        days = [table.get_row_at(i)[1].plain for i in range(table.row_count)]
         assert days == ["22 déc", "24 déc", "28 déc", "29 déc", "31 déc", "4 janv", "5 janv"]
         assert table.selected_id == structure_id(demo_workspace, JARDINS)
 
@@ -216,7 +221,7 @@ async def test_the_list_fits_80_columns_and_shortens_only_names(demo_workspace: 
         table = (await open_area(pilot)).query_one(BilanTable)
         await pilot.pause()
         assert table.virtual_size.width <= table.size.width
-        names = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        names = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
         assert all(n in {s.name for s in app.view.structures} or n.endswith("…") for n in names)
 
 
@@ -230,7 +235,7 @@ async def test_a_structure_without_bilan_says_so_instead_of_opening_a_form(
         table = screen.query_one(BilanTable)
         escale = structure_id(demo_workspace, ESCALE)
         assert table.get_row_index(escale) == table.row_count - 1  # no bilan: last
-        assert table.get_row(escale)[-1] == "— pas de bilan"
+        assert table.get_row(escale)[-1].plain == "— pas de bilan"
         table.move_cursor(row=table.get_row_index(escale))
         await pilot.press("r")
         assert pilot.app.screen is screen
@@ -463,7 +468,7 @@ async def test_a_valid_form_saves_the_review_under_the_bilans_id(
         assert "★★★★☆ 4/5" in bilan_text and "Sophie Martin (chargée de mission DLA)" in bilan_text
         await pilot.press("escape")
         row = pilot.app.screen.query_one(BilanTable).get_row(bilan.structure_id)
-        assert row[-1] == "✓ rempli"
+        assert row[-1].plain == "✓ rempli"
 
     review = fresh_review(demo_workspace, bilan)
     assert review == BilanReview(

@@ -12,19 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.coordinate import Coordinate
-from textual.events import Resize
-from textual.widgets import DataTable
 
 from facilitator.domain import (
     SESSION_ORDER,
 )
 from facilitator.i18n import t
 from facilitator.views.board import BoardRow, BoardSort, StageCell
+from screens.widgets.name_table import Cell, NameTable
 
 GOVERNANCE_MARK = "G"
 DONE_MARK = "✓"
@@ -34,7 +31,6 @@ NOTHING = "—"
 NAME_COLUMN = "name"
 PREP_COLUMN = "prep"
 NOTES_COLUMN = "notes"
-MIN_NAME_WIDTH = 14
 
 
 SORT_COLUMNS: dict[BoardSort, tuple[str, ...]] = {
@@ -116,7 +112,7 @@ def notes_text(row: BoardRow, palette: Palette) -> Text:
     return Text(str(row.notes), style=palette.muted if not row.notes else Style())
 
 
-class BoardMatrix(DataTable[Text]):
+class BoardMatrix(NameTable):
     """The structures by sessions, one row per structure keyed by its id.
 
     The name column takes the width the other columns leave, so the matrix fits
@@ -135,49 +131,25 @@ class BoardMatrix(DataTable[Text]):
     # mouse click only moves the cursor and never opens a form by surprise.
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "screen.edit", show=False)]
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self._rows: list[BoardRow] = []
-        self._sort = BoardSort.NAME
-        self._name_width = 0
-
-    @property
-    def selected_id(self) -> str | None:
-        """The id of the structure under the cursor."""
-        if not self.row_count:
-            return None
-        row = min(self.cursor_row, self.row_count - 1)
-        return self.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
-
     def show_rows(
         self, rows: Sequence[BoardRow], sort: BoardSort, select: str | None = None
     ) -> None:
         """Redraw from ``rows`` (already sorted), keeping the cursor on ``select``
         or else on the structure it was on."""
-        keep = select or self.selected_id
-        self._rows = list(rows)
-        self._sort = sort
-        self._draw(keep)
-
-    def _fitted_name_width(self, cells: list[list[Text]], headers: list[Text]) -> int:
-        longest = max(
-            [cell_len(r.structure.name) for r in self._rows] + [cell_len(headers[0].plain)]
+        keys, headers, cells = self._layout(rows, sort)
+        self.show_table(
+            list(zip(keys, headers, strict=True)),
+            [(row.structure.id, line) for row, line in zip(rows, cells, strict=True)],
+            select=select,
         )
-        available = self.scrollable_content_region.width
-        if available <= 0:
-            return max(longest, MIN_NAME_WIDTH)
-        others = 0
-        for index in range(1, len(headers)):
-            widest = max([headers[index].cell_len] + [row[index].cell_len for row in cells])
-            others += widest + 2 * self.cell_padding
-        room = available - others - 2 * self.cell_padding
-        return max(MIN_NAME_WIDTH, min(longest, room))
 
-    def _layout(self) -> tuple[list[str], list[Text], list[list[Text]]]:
+    def _layout(
+        self, rows: Sequence[BoardRow], sort: BoardSort
+    ) -> tuple[list[str], list[Text], list[list[Cell]]]:
         """The column keys, their headers and every row's cells."""
         palette = Palette.from_variables(self.app.get_css_variables())
         keys = [NAME_COLUMN, *(kind.value for kind in SESSION_ORDER), PREP_COLUMN, NOTES_COLUMN]
-        underlined = SORT_COLUMNS[self._sort]
+        underlined = SORT_COLUMNS[sort]
         headers = [
             Text(
                 t(f"board.col.{key}"),
@@ -185,35 +157,13 @@ class BoardMatrix(DataTable[Text]):
             )
             for key in keys
         ]
-        cells = [
+        cells: list[list[Cell]] = [
             [
-                Text(row.structure.name, overflow="ellipsis", no_wrap=True),
+                row.structure.name,
                 *(stage_text(cell, palette) for cell in row.cells),
                 prep_text(row, palette),
                 notes_text(row, palette),
             ]
-            for row in self._rows
+            for row in rows
         ]
         return keys, headers, cells
-
-    def _draw(self, keep: str | None) -> None:
-        keys, headers, cells = self._layout()
-        self._name_width = self._fitted_name_width(cells, headers)
-        self.clear(columns=True)
-        for index, (key, header) in enumerate(zip(keys, headers, strict=True)):
-            self.add_column(header, key=key, width=self._name_width if index == 0 else None)
-        for row, line in zip(self._rows, cells, strict=True):
-            self.add_row(*line, key=row.structure.id)
-        ids = [row.structure.id for row in self._rows]
-        if keep in ids:
-            self.move_cursor(row=ids.index(keep))
-
-    def on_resize(self, event: Resize) -> None:
-        """Give the name column the room the new size leaves."""
-        if self._rows:
-            self.call_after_refresh(self._refit)
-
-    def _refit(self) -> None:
-        _, headers, cells = self._layout()
-        if self._fitted_name_width(cells, headers) != self._name_width:
-            self._draw(self.selected_id)
