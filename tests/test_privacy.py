@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from facilitator import privacy
 from facilitator.domain import (
     Attendance,
     BilanReview,
@@ -32,6 +33,7 @@ from facilitator.privacy import (
     Matcher,
     _scrub_journal,
     _scrub_op,
+    erasure_path,
     forget,
     person_json,
     person_record,
@@ -641,3 +643,131 @@ def test_backups_rewritten_by_forget_keep_a_group_workspace_s_file_mode(tmp_path
     assert report.backups_rewritten == 2
     assert b"Bonnet" not in good.read_bytes() + damaged.read_bytes()
     assert {oct(p.stat().st_mode & 0o777) for p in (good, damaged)} == {"0o660"}
+
+
+# --- an erasure recorded, then finished -------------------------------------------------
+
+
+def test_what_a_recorded_erasure_holds_reads_back_whole() -> None:
+    identity = Identity(
+        frozenset({"Léa Bonnet", "Léa B."}),
+        frozenset({"lea@example.org"}),
+        frozenset({"06 12 34 56 78"}),
+    )
+    doc = identity.to_doc()
+    assert doc == {
+        "names": ["Léa B.", "Léa Bonnet"],
+        "emails": ["lea@example.org"],
+        "phones": ["06 12 34 56 78"],
+    }
+    assert Identity.from_doc(json.loads(json.dumps(doc))) == identity
+    # A record cut short, or written by hand: what is missing or not text is left out.
+    assert Identity.from_doc({"names": ["Léa", 3]}) == Identity(frozenset({"Léa"}))
+
+
+def test_a_resumed_erasure_erases_the_values_recorded_for_it_not_only_those_still_stored(
+    small_cohort: CohortStore,
+) -> None:
+    """The record is what survives a kill: an old email and phone kept there (changed in
+    the store since, by a salvage or a restore) are erased from the notes too."""
+    lea = _person(small_cohort, "Léa Bonnet")
+    small_cohort.put(Note(text="Écrire à lea.old@example.org ou au 04 75 00 11 22"))
+    recorded = Identity(
+        frozenset({"Léa Bonnet"}), frozenset({"lea.old@example.org"}), frozenset({"0475001122"})
+    )
+    erasure_path(small_cohort).write_text(
+        json.dumps({"erasing": {lea.id: recorded.to_doc()}}), encoding="utf-8"
+    )
+
+    [report] = resume_pending(CohortStore(small_cohort.path))
+
+    note = next(n for n in CohortStore(small_cohort.path).records(Note) if "Écrire" in n.text)
+    assert "lea.old" not in note.text and "75 00 11" not in note.text
+    assert report.participant_id == lea.id and not erasure_path(small_cohort).exists()
+
+
+def test_a_recorded_erasure_missing_a_kind_of_value_is_still_finished(
+    small_cohort: CohortStore,
+) -> None:
+    lea = _person(small_cohort, "Léa Bonnet")
+    erasure_path(small_cohort).write_text(
+        json.dumps({"erasing": {lea.id: {"names": ["Léa Bonnet"]}}}), encoding="utf-8"
+    )
+    [report] = resume_pending(CohortStore(small_cohort.path))
+    assert report.participant_id == lea.id
+    assert _person(CohortStore(small_cohort.path), ANONYMOUS).id == lea.id
+
+
+def test_the_record_of_an_erasure_is_private_to_the_group_of_a_shared_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "shared"
+    root.mkdir()
+    os.chmod(root, 0o2770)
+    velo = Structure(name="Vélo-École")
+    lea = Participant(structure_id=velo.id, name="Léa Bonnet", role=Role.DIRECTOR)
+    store = Workspace(root).create([Cohort(name="Partagée"), velo, lea])
+    modes: list[int] = []
+    real_scrub = privacy._scrub_backups
+
+    def seen(*args: object) -> int:
+        modes.append(erasure_path(store).stat().st_mode & 0o777)
+        return real_scrub(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(privacy, "_scrub_backups", seen)
+    forget(CohortStore(store.path), lea.id)
+    assert [oct(m) for m in modes] == ["0o660"]
+
+
+def test_an_erasure_whose_record_was_removed_meanwhile_still_finishes(
+    small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lea = _person(small_cohort, "Léa Bonnet")
+    real_scrub = privacy._scrub_backups
+
+    def removed(*args: object) -> int:
+        erasure_path(small_cohort).unlink()
+        return real_scrub(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(privacy, "_scrub_backups", removed)
+    report = forget(CohortStore(small_cohort.path), lea.id)
+    assert report.participant_id == lea.id and not erasure_path(small_cohort).exists()
+
+
+@pytest.mark.parametrize(
+    ("failure", "reason"),
+    [
+        (OSError(28, "No space left on device"), "No space left on device"),
+        (OSError("le disque a disparu"), "le disque a disparu"),
+    ],
+)
+def test_an_erasure_that_cannot_be_recorded_says_why(
+    small_cohort: CohortStore,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: OSError,
+    reason: str,
+) -> None:
+    lea = _person(small_cohort, "Léa Bonnet")
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise failure
+
+    monkeypatch.setattr(privacy, "write_atomic", refused)
+    with pytest.raises(ErasureUnfinished) as caught:
+        forget(CohortStore(small_cohort.path), lea.id)
+    assert caught.value.values["reason"] == reason
+    assert _person(CohortStore(small_cohort.path), "Léa Bonnet").id == lea.id
+
+
+def test_another_participant_s_shared_last_name_is_not_erased(
+    small_cohort: CohortStore,
+) -> None:
+    """« Bonnet » alone could be Marc Bonnet: forgetting Léa keeps it, to reread."""
+    marc = _add_person(small_cohort, "Marc Bonnet")
+    lea = _person(small_cohort, "Léa Bonnet")
+    small_cohort.put(Note(text="Bonnet présentera le budget"))
+    report = forget(CohortStore(small_cohort.path), lea.id)
+    texts = [n.text for n in CohortStore(small_cohort.path).records(Note)]
+    assert "Bonnet présentera le budget" in texts
+    assert _person(CohortStore(small_cohort.path), "Marc Bonnet").id == marc.id
+    assert report.to_reread
