@@ -55,7 +55,7 @@ from facilitator.domain import (
     SessionKind,
     TaskStatus,
 )
-from facilitator.i18n import language, t
+from facilitator.i18n import and_list, language, plural, t
 from facilitator.programme import format_day, humanize_day
 from facilitator.text import fold
 from facilitator.thread import SessionAttendance, Thread, peer_pairs, shared_themes, thread
@@ -107,15 +107,7 @@ def _session_short(session: Session, lang: str) -> str:
 
 
 def _count(key: str, count: int, lang: str) -> str:
-    """``review.<key>.one|other``: French keeps the singular below 2, English only for 1."""
-    singular = count < 2 if lang == "fr" else count == 1
-    return t(f"review.{key}.{'one' if singular else 'other'}", lang, count=count)
-
-
-def _and(names: Sequence[str], lang: str) -> str:
-    if len(names) < 2:
-        return "".join(names)
-    return t("review.list_and", lang, head=", ".join(names[:-1]), last=names[-1])
+    return plural(f"review.{key}", count, lang)
 
 
 def _when(session: Session | None, today: dt.date, lang: str, *, relative: bool) -> str:
@@ -547,7 +539,9 @@ def _themes(view: CohortView, lang: str) -> list[Block]:
     )
     if pairs:
         blocks.append(Heading(3, t("review.themes.pairs", lang)))
-        items = tuple(Item(_and(pair, lang), _count("themes.shared", n, lang)) for pair, n in pairs)
+        items = tuple(
+            Item(and_list(pair, lang), _count("themes.shared", n, lang)) for pair, n in pairs
+        )
         blocks.append(Items(items))
     return blocks
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING
@@ -122,6 +123,13 @@ def _as_written(shown: object, count: float, lang: str) -> Decimal:
         with contextlib.suppress(NumberFormatError):
             return Decimal(parse_decimal(shown, locale=_locale(lang), strict=False))
     return Decimal(str(count))
+
+
+def and_list(items: Sequence[str], lang: str | None = None) -> str:
+    """« a, b et c », « a, b, and c »: items listed as CLDR says the language does."""
+    from babel.lists import format_list
+
+    return str(format_list(list(items), locale=_locale(lang or _current))) if items else ""
 
 
 def day_count(value: float, lang: str | None = None) -> str:

@@ -47,7 +47,7 @@ from facilitator.domain import (
     SessionKind,
     Structure,
 )
-from facilitator.i18n import language, plural, t
+from facilitator.i18n import and_list, language, plural, t
 from facilitator.text import fold
 
 MAX_STRUCTURES = 8
@@ -360,11 +360,11 @@ def _day(session: Session) -> dt.date:
     return session.date
 
 
-def _join(items: Sequence[str], lang: str, key: str = "rules.list.and") -> str:
-    """« a, b et c »: items listed as the language does."""
+def _then(items: Sequence[str], lang: str) -> str:
+    """« a, b, et c » for a sequence in time (« puis », in the catalogue's words)."""
     if len(items) == 1:
         return items[0]
-    return t(key, lang, head=", ".join(items[:-1]), last=items[-1])
+    return t("rules.list.and_then", lang, head=", ".join(items[:-1]), last=items[-1])
 
 
 def _out_of_order(
@@ -393,7 +393,7 @@ def _out_of_order(
 def _dates_of(sessions: Sequence[Session], lang: str) -> str:
     """« du 06/10/2026 et du 08/10/2026 »: each distinct day once."""
     days = sorted({_day(s) for s in sessions})
-    return _join([t("rules.on_date", lang, date=_date(d, lang)) for d in days], lang)
+    return and_list([t("rules.on_date", lang, date=_date(d, lang)) for d in days], lang)
 
 
 def _state_of_play_before_intro(facts: _Facts) -> Values | None:
@@ -435,7 +435,10 @@ def _bilan_before_evolution(facts: _Facts) -> Values | None:
 
     return {
         "bilans": plural(
-            "rules.bilan.list", len(offenders), lang, list=_join([of(b) for b in offenders], lang)
+            "rules.bilan.list",
+            len(offenders),
+            lang,
+            list=and_list([of(b) for b in offenders], lang),
         ),
         "when": when,
         "evolution": _date(line, lang),
@@ -473,7 +476,7 @@ def _collective_sessions_too_close(facts: _Facts) -> Values | None:
                 )
     if not gaps:
         return None
-    return {"gaps": _join(gaps, lang, "rules.list.and_then")}
+    return {"gaps": _then(gaps, lang)}
 
 
 def _creation_unknown(facts: _Facts, structure: Structure) -> Values | None:

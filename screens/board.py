@@ -45,7 +45,7 @@ from facilitator.domain import (
     parse_creation,
     require_name,
 )
-from facilitator.i18n import lazy, t
+from facilitator.i18n import and_list, lazy, plural, t
 from facilitator.rules import Concern, concerns
 from facilitator.store import CohortStore, StoreError
 from facilitator.view import CohortView
@@ -141,13 +141,7 @@ def changed_fields(record: Record, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _counted(what: str, count: int) -> str:
-    return t(f"board.count.{what}.{'one' if count == 1 else 'other'}", count=count)
-
-
-def _listing(parts: list[str]) -> str:
-    if len(parts) == 1:
-        return parts[0]
-    return t("board.list_and", head=", ".join(parts[:-1]), last=parts[-1])
+    return plural(f"board.count.{what}", count)
 
 
 def removal_question(removal: Removal, structure: bool) -> str:
@@ -163,7 +157,7 @@ def removal_question(removal: Removal, structure: bool) -> str:
     kind = "structure" if structure else "participant"
     if not parts:
         return t(f"board.confirm.delete_{kind}_alone", name=removal.name)
-    return t(f"board.confirm.delete_{kind}", name=removal.name, what=_listing(parts))
+    return t(f"board.confirm.delete_{kind}", name=removal.name, what=and_list(parts))
 
 
 # --- the screen ---------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from facilitator.domain import (
     label,
     parse_time,
 )
-from facilitator.i18n import duration, lazy, plural, t
+from facilitator.i18n import and_list, duration, lazy, plural, t
 from facilitator.live import live_session
 from facilitator.programme import (
     ProgrammeProposal,
@@ -225,12 +225,7 @@ def removal_question(removal: Removal, day: str) -> str:
         parts.append(t("sessions.count.bilan"))
     sentences = [t("sessions.confirm.delete", name=removal.name, day=day)]
     if parts:
-        listing = (
-            parts[0]
-            if len(parts) == 1
-            else t("sessions.list_and", head=", ".join(parts[:-1]), last=parts[-1])
-        )
-        sentences.append(t("sessions.confirm.goes", what=listing))
+        sentences.append(t("sessions.confirm.goes", what=and_list(parts)))
     elif not removal.kept_notes:
         sentences.append(t("sessions.confirm.nothing_goes"))
     if removal.kept_notes:

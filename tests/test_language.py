@@ -16,7 +16,7 @@ from textual.command import CommandList
 from textual.widgets import DataTable
 from textual.widgets._footer import FooterKey
 
-from facilitator.i18n import day_count, lazy, number, plural, set_language, spoken, t
+from facilitator.i18n import and_list, day_count, lazy, number, plural, set_language, spoken, t
 from facilitator.workspace import Workspace
 from screens.base import Speaking, spoken_binding
 from screens.dashboard import DashboardScreen
@@ -238,3 +238,13 @@ def test_integers_are_counted_without_being_rewritten() -> None:
     assert plural("format.days", 1, "en") == "1 day"
     assert plural("format.days", 2, "en") == "2 days"
     assert plural("format.days", 0, "fr") == "0 jour"
+
+
+def test_a_list_is_joined_as_each_language_joins_it() -> None:
+    assert and_list([], "fr") == ""
+    assert and_list(["Intro"], "fr") == "Intro"
+    assert and_list(["Intro", "S1"], "fr") == "Intro et S1"
+    assert and_list(["Intro", "S1", "S2"], "fr") == "Intro, S1 et S2"
+    assert and_list(["Intro", "S1", "S2"], "en") == "Intro, S1, and S2"
+    set_language("en")
+    assert and_list(["Intro", "S1"]) == "Intro and S1"

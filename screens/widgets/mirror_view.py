@@ -129,10 +129,7 @@ def pair_text(pair: tuple[str, str, int], mirror: Mirror) -> Content:
         )
         for th in pair_themes(first, second, mirror.themes)
     ]
-    count_text = t(
-        "bilan.mirror.pair_count.one" if count == 1 else "bilan.mirror.pair_count.other",
-        count=count,
-    )
+    count_text = plural("bilan.mirror.pair_count", count)
     return Content.assemble(
         (title, "bold"),
         count_text,
