@@ -39,7 +39,7 @@ from facilitator.privacy import (
     person_record,
     resume_pending,
 )
-from facilitator.store import CohortStore, decode_line, encode_line
+from facilitator.store import CohortStore, ReadOnlyStore, WriteFailed, decode_line, encode_line
 from facilitator.workspace import Workspace
 
 
@@ -759,15 +759,133 @@ def test_an_erasure_that_cannot_be_recorded_says_why(
     assert _person(CohortStore(small_cohort.path), "Léa Bonnet").id == lea.id
 
 
-def test_another_participant_s_shared_last_name_is_not_erased(
+def test_a_title_and_a_last_name_another_participant_shares_are_kept_to_reread(
     small_cohort: CohortStore,
 ) -> None:
-    """« Bonnet » alone could be Marc Bonnet: forgetting Léa keeps it, to reread."""
+    """« Mme Bonnet » could be Marc Bonnet: forgetting Léa keeps it, listed to reread."""
     marc = _add_person(small_cohort, "Marc Bonnet")
     lea = _person(small_cohort, "Léa Bonnet")
-    small_cohort.put(Note(text="Bonnet présentera le budget"))
+    small_cohort.put(Note(text="Mme Bonnet présentera le budget"))
     report = forget(CohortStore(small_cohort.path), lea.id)
     texts = [n.text for n in CohortStore(small_cohort.path).records(Note)]
-    assert "Bonnet présentera le budget" in texts
+    assert "Mme Bonnet présentera le budget" in texts
     assert _person(CohortStore(small_cohort.path), "Marc Bonnet").id == marc.id
-    assert report.to_reread
+    assert any("Mme Bonnet" in m.text for m in report.to_reread)
+
+
+def test_a_title_and_a_last_name_nobody_else_has_are_erased(small_cohort: CohortStore) -> None:
+    lea = _person(small_cohort, "Léa Bonnet")
+    small_cohort.put(Note(text="Mme Bonnet présentera le budget"))
+    forget(CohortStore(small_cohort.path), lea.id)
+    texts = [n.text for n in CohortStore(small_cohort.path).records(Note)]
+    assert f"{ANONYMOUS} présentera le budget" in texts
+
+
+@pytest.mark.parametrize("written", ["J.-M. Arnaud", "JM Arnaud", "J-M Arnaud", "J. M. Arnaud"])
+def test_a_hyphenated_first_name_is_found_by_its_initials(written: str) -> None:
+    matcher = Matcher(Identity(frozenset({"Jean-Michel Arnaud"})))
+    assert matcher.names(f"{written} a présenté le budget")
+    assert not matcher.names("J. Arnaud a présenté le budget")  # Jean? Julie? to reread
+    assert matcher.may_name("J. Arnaud a présenté le budget")
+
+
+def test_her_values_are_read_from_the_journal_puts_and_her_own_patches_only() -> None:
+    her, other = "p-lea", "p-marc"
+    raw = b"".join(
+        [
+            encode_line(
+                1,
+                [
+                    "not an operation",
+                    {"o": "put", "t": "notes", "d": {"id": "n1", "text": "x"}},
+                    {"o": "put", "t": "participants", "d": {"id": her, "name": "Léa Bonnet"}},
+                ],
+            ),
+            encode_line(
+                2, [{"o": "put", "t": "participants", "d": {"id": other, "name": "Marc Roux"}}]
+            ),
+            encode_line(
+                3, [{"o": "patch", "t": "participants", "i": her, "f": {"email": "l@b.fr"}}]
+            ),
+            encode_line(
+                4, [{"o": "patch", "t": "participants", "i": other, "f": {"phone": "0601"}}]
+            ),
+            # Neither a put nor a patch: whatever it carries is not her values.
+            encode_line(
+                5,
+                [
+                    {"o": "delete", "t": "participants", "i": her, "f": {"email": "x@y.fr"}},
+                    {"o": "delete", "t": "participants", "d": {"id": her, "name": "Zoé Z"}},
+                ],
+            ),
+            b"a line that does not decode\n",
+        ]
+    )
+    assert privacy._identity_in_journal(raw, her) == Identity(
+        frozenset({"Léa Bonnet"}), frozenset({"l@b.fr"})
+    )
+
+
+def test_her_values_are_read_from_a_backup_s_participants_only() -> None:
+    tables = {
+        "participants": {
+            "1": {"id": "p-lea", "name": "Léa Bonnet", "email": "l@b.fr"},
+            "2": {"id": "p-marc", "name": "Marc Roux", "phone": "0601"},
+        },
+        "notes": {"3": {"id": "p-lea", "name": "Zoé Z"}},
+    }
+    assert privacy._identity_in_tables(tables, "p-lea") == Identity(
+        frozenset({"Léa Bonnet"}), frozenset({"l@b.fr"})
+    )
+    assert privacy._identity_in_tables({"notes": {}}, "p-lea") == Identity()
+
+
+def test_the_report_of_a_forget_counts_every_record_changed_and_says_what_was_erased(
+    small_cohort: CohortStore,
+) -> None:
+    lea = _person(small_cohort, "Léa Bonnet")
+    small_cohort.patch(Participant, lea.id, {"email": "lea@example.org"})
+    small_cohort.put(Note(text="Léa Bonnet viendra"))
+    small_cohort.put(Note(text="rien sur elle"))
+    report = forget(CohortStore(small_cohort.path), lea.id)
+    assert (report.notes_changed, report.records_changed) == (1, 2)  # the note, her record
+    assert report.identity == Identity(frozenset({"Léa Bonnet"}), frozenset({"lea@example.org"}))
+
+
+@pytest.mark.parametrize(
+    ("failure", "reason"),
+    [
+        (OSError(28, "No space left on device"), "No space left on device"),
+        (OSError("le disque a disparu"), "le disque a disparu"),
+        (WriteFailed(Path("x"), OSError(5, "Input/output error")), "Input/output error"),
+        (WriteFailed(Path("x"), OSError("lecture impossible")), "lecture impossible"),
+        (ReadOnlyStore(), t("store.error.read_only")),
+    ],
+)
+def test_an_erasure_stopped_half_way_says_why_and_is_left_recorded(
+    small_cohort: CohortStore,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: Exception,
+    reason: str,
+) -> None:
+    lea = _person(small_cohort, "Léa Bonnet")
+
+    def stops(*_args: object) -> int:
+        raise failure
+
+    monkeypatch.setattr(privacy, "_scrub_backups", stops)
+    with pytest.raises(ErasureUnfinished) as caught:
+        forget(CohortStore(small_cohort.path), lea.id)
+    assert caught.value.values["reason"] == reason
+    assert lea.id in privacy.pending(CohortStore(small_cohort.path))
+
+
+def test_a_forget_sweeps_the_temporary_files_a_killed_writer_left(
+    small_cohort: CohortStore,
+) -> None:
+    """They may hold whole snapshots, her name in them."""
+    lea = _person(small_cohort, "Léa Bonnet")
+    orphan = small_cohort.path.with_name(f".{small_cohort.path.name}.999.abcd.tmp")
+    orphan.write_text("Léa Bonnet")
+    forget(CohortStore(small_cohort.path), lea.id)
+    assert not orphan.exists()
