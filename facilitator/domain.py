@@ -367,6 +367,11 @@ class Session(Record):
         every screen and document alike (``today`` is the cohort's: ``Cohort.today``)."""
         return self.date is not None and self.date < today
 
+    def attended(self, today: dt.date, *, marked: bool) -> bool:
+        """Who came can be told: the session is held, or it is today and someone is
+        already marked present (``marked``). The board shows its attendance from then."""
+        return self.held(today) or (marked and self.date == today)
+
     @classmethod
     def _decode(cls, doc: dict[str, Any]) -> dict[str, Any]:
         out = dict(doc)

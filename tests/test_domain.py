@@ -147,6 +147,16 @@ def test_a_session_is_held_once_its_day_is_over_not_on_the_day_itself() -> None:
     assert not Session(kind=SessionKind.STATE_OF_PLAY).held(day)  # not dated: not held
 
 
+def test_a_session_s_attendance_can_be_told_once_held_or_once_marked_on_its_day() -> None:
+    day = dt.date(2026, 10, 13)
+    session = Session(kind=SessionKind.STATE_OF_PLAY, date=day)
+    assert not session.attended(day, marked=False)
+    assert session.attended(day, marked=True)  # the roll call of the day, under way
+    assert not session.attended(day - dt.timedelta(days=1), marked=True)  # not yet
+    assert session.attended(day + dt.timedelta(days=1), marked=False)
+    assert not Session(kind=SessionKind.STATE_OF_PLAY).attended(day, marked=True)
+
+
 def test_a_task_due_today_is_not_late_the_day_after_it_is_unless_done() -> None:
     due = dt.date(2027, 2, 15)
     task = PreparatoryTask(

@@ -94,8 +94,7 @@ def _stage_cell(
         sessions = [
             s for s in view.sessions if s.kind == kind and s.structure_id in (None, structure.id)
         ]
-    # A session of today counts as held once someone marked attendance at it.
-    held = [s for s in sessions if s.held(today) or (s.date == today and s.id in present_at)]
+    held = [s for s in sessions if s.attended(today, marked=s.id in present_at)]
     if not held:
         dates = [s.date for s in sessions if s.date is not None]
         return StageCell(held=False, date=min(dates, default=None))
