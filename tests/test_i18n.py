@@ -143,3 +143,65 @@ def test_durations_read_as_a_programme_says_them() -> None:
         "10 h 05",
     ]
     assert duration(90, "en") == "1 h 30"
+
+
+# --- keys built from a value: every family listed, every key named ---------------------
+
+KEY_LIKE = re.compile(r"[a-z_]+(?:\.[\w-]+)+")
+
+
+def key_families(path: Path) -> list[re.Pattern[str]]:
+    """The keys a file builds from a value (``t(f"rules.{code}.message")``), as patterns:
+    this is how a tool lists them, and finds the text no code names any more."""
+    families = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.JoinedStr):
+            pattern = "".join(
+                re.escape(v.value) if isinstance(v, ast.Constant) else ".+" for v in node.values
+            )
+            area = pattern.split("\\.", 1)[0]
+            if area in AREAS:
+                families.append(re.compile(pattern))
+    return families
+
+
+def named_keys(path: Path) -> set[str]:
+    """Every string of a file that looks like a key, and the plural forms of each."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and KEY_LIKE.fullmatch(node.value)
+        ):
+            found |= {node.value, *(f"{node.value}.{form}" for form in PLURAL_FORMS)}
+    return found
+
+
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
+AREAS = {path.stem for path in (ROOT / "data" / "i18n" / "fr").glob("*.json")}
+
+
+def test_every_key_built_from_a_value_names_keys_that_exist() -> None:
+    known = set(catalogue("fr"))
+    empty = [
+        f"{p.name}: {family.pattern}"
+        for p in python_files()
+        for family in key_families(p)
+        if not any(family.fullmatch(key) for key in known)
+        and not any(family.fullmatch(f"{key}.x") for key in known)
+    ]
+    assert not empty, empty
+
+
+def test_every_text_of_the_catalogues_is_named_by_the_code() -> None:
+    """A text no code names is dead: it drifts from what the screens say, unseen."""
+    literal = set().union(*(named_keys(p) for p in python_files()))
+    families = [f for p in python_files() for f in key_families(p)]
+    forms = [re.compile(f.pattern + r"\.(?:" + "|".join(PLURAL_FORMS) + ")") for f in families]
+    unnamed = [
+        key
+        for key in sorted(catalogue("fr"))
+        if key not in literal and not any(f.fullmatch(key) for f in [*families, *forms])
+    ]
+    assert not unnamed, unnamed
