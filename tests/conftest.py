@@ -26,6 +26,15 @@ def french() -> Iterator[None]:
 
 
 @pytest.fixture
+def group_folder(tmp_path: Path) -> Path:
+    """A shared workspace's folder: setgid, so every file made in it is the group's."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    os.chmod(folder, 0o2770)
+    return folder
+
+
+@pytest.fixture
 def workspace(tmp_path: Path) -> Workspace:
     return Workspace(tmp_path / "ws")
 

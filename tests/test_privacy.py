@@ -621,16 +621,18 @@ def test_a_good_backup_is_rewritten_as_a_cohort_her_record_anonymous_and_emptied
     assert (doc["name"], doc["email"]) == (ANONYMOUS, "")
 
 
-def test_backups_rewritten_by_forget_keep_a_group_workspace_s_file_mode(tmp_path: Path) -> None:
-    """In a shared (setgid) workspace every file is 0660 so that the other facilitator
-    can open it; a backup rewritten without the person must stay so, good or damaged."""
-    root = tmp_path / "shared"
-    root.mkdir()
-    os.chmod(root, 0o2770)
-    cohort = Cohort(name="Cohorte partagée")
+def _lea_in_a_shared_workspace(folder: Path) -> tuple[CohortStore, Participant]:
     velo = Structure(name="Vélo-École de Crest")
     lea = Participant(structure_id=velo.id, name="Léa Bonnet", role=Role.DIRECTOR)
-    store = Workspace(root).create([cohort, velo, lea])
+    return Workspace(folder).create([Cohort(name="Cohorte partagée"), velo, lea]), lea
+
+
+def test_backups_rewritten_by_forget_keep_a_group_workspace_s_file_mode(
+    group_folder: Path,
+) -> None:
+    """In a shared (setgid) workspace every file is 0660 so that the other facilitator
+    can open it; a backup rewritten without the person must stay so, good or damaged."""
+    store, lea = _lea_in_a_shared_workspace(group_folder)
     good = store.backup()
     damaged = store.backup_dir / "20260101T000000Z.journal.damaged"
     damaged.write_bytes(
@@ -699,14 +701,9 @@ def test_a_recorded_erasure_missing_a_kind_of_value_is_still_finished(
 
 
 def test_the_record_of_an_erasure_is_private_to_the_group_of_a_shared_workspace(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    group_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "shared"
-    root.mkdir()
-    os.chmod(root, 0o2770)
-    velo = Structure(name="Vélo-École")
-    lea = Participant(structure_id=velo.id, name="Léa Bonnet", role=Role.DIRECTOR)
-    store = Workspace(root).create([Cohort(name="Partagée"), velo, lea])
+    store, lea = _lea_in_a_shared_workspace(group_folder)
     modes: list[int] = []
     real_scrub = privacy._scrub_backups
 

@@ -367,15 +367,14 @@ store.backup()
         assert mode == (0o2770 if path.is_dir() else 0o660), f"{path} is {oct(mode)}"
 
 
-def test_a_backup_of_a_group_workspace_is_the_group_s_whatever_the_umask(tmp_path: Path) -> None:
+def test_a_backup_of_a_group_workspace_is_the_group_s_whatever_the_umask(
+    group_folder: Path,
+) -> None:
     """In-process too (the test above runs in a child, which mutation testing cannot
     trace): the other facilitator must be able to read a backup to restore from it."""
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    os.chmod(shared, 0o2770)
     old = os.umask(0o077)
     try:
-        store = CohortStore.create(shared / "abc.json", [Structure(name="Les Jardins")])
+        store = CohortStore.create(group_folder / "abc.json", [Structure(name="Les Jardins")])
         backup = store.backup()
     finally:
         os.umask(old)

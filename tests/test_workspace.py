@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -294,10 +293,10 @@ def test_a_read_only_workspace_opens_read_only_stores(workspace: Workspace) -> N
         read_only.find("promo").put(Cohort(name="Autre"))
 
 
-def test_a_group_workspace_opens_and_creates_with_the_group_s_modes(tmp_path: Path) -> None:
-    root = tmp_path / "shared"
-    root.mkdir()
-    os.chmod(root, 0o2770)
+def test_a_group_workspace_opens_and_creates_with_the_group_s_modes(
+    group_folder: Path, tmp_path: Path
+) -> None:
+    root = group_folder
     shared = Workspace(root)
     cohort = Cohort(name="Partagée")
     store = shared.create([cohort])
