@@ -886,3 +886,179 @@ def test_a_forget_sweeps_the_temporary_files_a_killed_writer_left(
     orphan.write_text("Léa Bonnet")
     forget(CohortStore(small_cohort.path), lea.id)
     assert not orphan.exists()
+
+
+# --- the text as compared, and what may hold her name ------------------------------------
+
+
+def test_text_is_compared_with_one_space_for_every_run_and_invisible_marks_dropped() -> None:
+    folded, origin = privacy.normalise("Ab  \u00a0C")
+    assert (folded, origin) == ("ab c", [0, 1, 2, 5, 6])
+    assert privacy.normalise("Bon\u00adnet")[0] == "bonnet"  # a soft hyphen
+    assert privacy.normalise("Lé\u200ba")[0] == "lea"  # a zero-width space
+
+
+def test_values_that_are_not_text_or_not_hers_give_no_identity() -> None:
+    assert Identity().with_fields({"name": None, "email": 3, "role": "président"}) == Identity()
+
+
+def test_the_neutral_word_of_an_earlier_erasure_is_never_taken_for_her_name() -> None:
+    """A second forget of someone already anonymous must not erase « personne » everywhere."""
+    assert Identity().with_fields({"name": ANONYMOUS}) == Identity()
+    assert Identity().with_fields({"name": "Léa Bonnet"}).names == {"Léa Bonnet"}
+
+
+def test_her_earlier_values_are_found_in_damaged_journals_and_good_backups_alike(
+    small_cohort: CohortStore,
+) -> None:
+    lea = _person(small_cohort, "Léa Bonnet")
+    small_cohort.backup_dir.mkdir(parents=True, exist_ok=True)
+    (small_cohort.backup_dir / "20260101T000000Z.journal.damaged").write_bytes(
+        encode_line(
+            3, [{"o": "patch", "t": "participants", "i": lea.id, "f": {"email": "old@b.fr"}}]
+        )
+    )
+    doc = {**lea.to_doc(), "phone": "06 11 22 33 44"}
+    (small_cohort.backup_dir / "20260102T000000000000.json").write_text(
+        json.dumps({"participants": {"1": doc}}), encoding="utf-8"
+    )
+    found = privacy.identity_of(CohortStore(small_cohort.path), lea.id)
+    assert "old@b.fr" in found.emails and "06 11 22 33 44" in found.phones
+
+
+def test_a_middle_name_or_a_second_last_name_may_be_left_out() -> None:
+    matcher = Matcher(Identity(frozenset({"Marie Claire Dupont"})))
+    for written in ("Marie Claire Dupont", "Marie Dupont", "Dupont Marie", "Claire Dupont Marie"):
+        assert matcher.names(f"{written} viendra"), written
+
+
+def test_a_title_before_a_last_name_of_two_words_is_her() -> None:
+    assert Matcher(Identity(frozenset({"Anne Le Goff"}))).names("Mme Le Goff est venue")
+
+
+def test_another_participant_s_last_name_is_compared_on_its_last_word() -> None:
+    matcher = Matcher(Identity(frozenset({"Léa Bonnet"})), ["Marc Antoine Bonnet"])
+    assert not matcher.names("Mme Bonnet est venue")
+    assert matcher.may_name("Mme Bonnet est venue")
+
+
+@pytest.mark.parametrize(
+    ("other", "initial_is_hers"), [("Louis Bonnet", False), ("Marc Bonnet", True)]
+)
+def test_an_initial_is_hers_unless_another_bonnet_has_the_same_one(
+    other: str, initial_is_hers: bool
+) -> None:
+    matcher = Matcher(Identity(frozenset({"Léa Bonnet"})), [other])
+    assert matcher.names("L. Bonnet présentera") is initial_is_hers
+    assert matcher.may_name("L. Bonnet présentera")  # her last name: at least to reread
+
+
+def test_a_short_shared_last_name_with_a_title_is_still_listed_to_reread(
+    small_cohort: CohortStore,
+) -> None:
+    """« Li » is too short to flag alone, but « Mme Li » may be her: reread, not erased."""
+    velo = next(s for s in small_cohort.records(Structure) if s.name == "Vélo-École de Crest")
+    lea = Participant(structure_id=velo.id, name="Léa Li")
+    small_cohort.put(lea)
+    _add_person(small_cohort, "Marc Li")
+    small_cohort.put(Note(text="Mme Li a parlé du budget"))
+    report = forget(CohortStore(small_cohort.path), lea.id)
+    assert "Mme Li a parlé du budget" in [
+        n.text for n in CohortStore(small_cohort.path).records(Note)
+    ]
+    assert [m.text for m in report.to_reread] == ["Mme Li a parlé du budget"]
+
+
+def test_a_three_letter_email_is_hers() -> None:
+    assert Matcher(Identity(emails=frozenset({"a@b"}))).names("écrire à a@b demain")
+
+
+def test_a_longer_form_of_her_name_is_erased_whole_not_its_first_word_alone() -> None:
+    matcher = Matcher(Identity(frozenset({"Léa Bonnet", "Léa"})))
+    assert matcher.scrub("Léa Bonnet viendra", "[X]") == "[X] viendra"
+
+
+def test_lists_and_records_inside_a_field_lose_her_name_too() -> None:
+    matcher = Matcher(Identity(frozenset({"Léa Bonnet"})))
+    value = {"who": ["Léa Bonnet", "Paul"], "more": {"by": "Léa Bonnet"}, "n": 3}
+    assert matcher.scrub_value(value, "[X]") == {
+        "who": ["[X]", "Paul"],
+        "more": {"by": "[X]"},
+        "n": 3,
+    }
+
+
+LEA_TABLES = {
+    "_meta": {"1": {"id": "meta", "text": "Léa Bonnet"}},
+    "participants": {
+        "1": {"id": "p-lea", "name": "Léa Bonnet", "remark": "Léa Bonnet"},
+        "2": {"id": "p-marc", "name": "Marc Roux", "remark": ["avec Léa Bonnet"]},
+    },
+    "notes": {
+        "3": {"text": "sans identifiant : Léa Bonnet"},
+        "4": {"id": "n4", "text": "Léa Bonnet viendra", "structure_id": "Léa Bonnet"},
+    },
+}
+
+
+def test_mentions_skip_her_own_record_ids_and_the_metadata() -> None:
+    matcher = Matcher(Identity(frozenset({"Léa Bonnet"})))
+    found = privacy.mentions(LEA_TABLES, "p-lea", matcher, certain=True)
+    assert [(m.table, m.record_id, m.field, m.text) for m in found] == [
+        ("participants", "p-marc", "remark", "avec Léa Bonnet"),
+        ("notes", "None", "text", "sans identifiant : Léa Bonnet"),
+        ("notes", "n4", "text", "Léa Bonnet viendra"),
+    ]
+
+
+def test_the_changes_erase_her_from_every_record_and_empty_her_own_contact() -> None:
+    tables = {
+        **LEA_TABLES,
+        "participants": {
+            **LEA_TABLES["participants"],
+            "1": {"id": "p-lea", "name": "Léa Bonnet", "email": "l@b.fr", "phone": "0601020304"},
+        },
+        "structures": {"5": {"id": "s5", "name": "Chez Léa Bonnet"}},
+    }
+    matcher = Matcher(Identity(frozenset({"Léa Bonnet"})))
+    changes = privacy.scrub_tables(tables, "p-lea", matcher, "[X]")
+    assert changes == {
+        ("participants", "p-lea"): {"name": "[X]", "email": "", "phone": ""},
+        ("participants", "p-marc"): {"remark": ["avec [X]"]},
+        ("notes", "n4"): {"text": "[X] viendra"},  # its structure_id is a reference: kept
+        ("structures", "s5"): {"name": "Chez [X]"},
+    }
+
+
+def test_a_forget_leaves_another_pending_erasure_recorded(small_cohort: CohortStore) -> None:
+    lea = _person(small_cohort, "Léa Bonnet")
+    paul = _person(small_cohort, "Paul Morel")
+    erasure_path(small_cohort).write_text(
+        json.dumps({"erasing": {paul.id: Identity(frozenset({"Paul Morel"})).to_doc()}}),
+        encoding="utf-8",
+    )
+    forget(CohortStore(small_cohort.path), lea.id)
+    assert list(privacy.pending(CohortStore(small_cohort.path))) == [paul.id]
+
+
+def test_what_is_not_a_backup_in_the_backups_folder_is_neither_read_nor_rewritten(
+    small_cohort: CohortStore, tmp_path: Path
+) -> None:
+    """A link (read through, it would rewrite a file elsewhere), a folder, an orphan
+    temporary file (swept): the erasure finishes and leaves them be."""
+    lea = _person(small_cohort, "Léa Bonnet")
+    small_cohort.backup()
+    outside = tmp_path / "outside.json"
+    outside.write_text(
+        json.dumps({"participants": {"1": lea.to_doc()}}, ensure_ascii=False), encoding="utf-8"
+    )
+    (small_cohort.backup_dir / "20990101T000000000000.json").symlink_to(outside)
+    (small_cohort.backup_dir / "a-folder").mkdir()
+    orphan = small_cohort.backup_dir / ".20990102T000000000000.json.1.ab.tmp"
+    orphan.write_text("Léa Bonnet")
+
+    report = forget(CohortStore(small_cohort.path), lea.id)
+
+    assert report.backups_rewritten == 1
+    assert "Léa Bonnet" in outside.read_text(encoding="utf-8")
+    assert (small_cohort.backup_dir / "a-folder").is_dir() and not orphan.exists()
