@@ -992,11 +992,17 @@ LEA_TABLES = {
     "_meta": {"1": {"id": "meta", "text": "Léa Bonnet"}},
     "participants": {
         "1": {"id": "p-lea", "name": "Léa Bonnet", "remark": "Léa Bonnet"},
-        "2": {"id": "p-marc", "name": "Marc Roux", "remark": ["avec Léa Bonnet"]},
+        "2": {
+            "id": "p-marc",
+            "name": "Marc Roux",
+            "remark": ["avec Léa Bonnet"],
+            "extra": {"by": "Léa Bonnet"},
+        },
     },
     "notes": {
         "3": {"text": "sans identifiant : Léa Bonnet"},
         "4": {"id": "n4", "text": "Léa Bonnet viendra", "structure_id": "Léa Bonnet"},
+        "6": {"id": "Léa Bonnet", "text": "une note dont l'identifiant est son nom"},
     },
 }
 
@@ -1006,6 +1012,7 @@ def test_mentions_skip_her_own_record_ids_and_the_metadata() -> None:
     found = privacy.mentions(LEA_TABLES, "p-lea", matcher, certain=True)
     assert [(m.table, m.record_id, m.field, m.text) for m in found] == [
         ("participants", "p-marc", "remark", "avec Léa Bonnet"),
+        ("participants", "p-marc", "extra", "Léa Bonnet"),
         ("notes", "None", "text", "sans identifiant : Léa Bonnet"),
         ("notes", "n4", "text", "Léa Bonnet viendra"),
     ]
@@ -1024,7 +1031,7 @@ def test_the_changes_erase_her_from_every_record_and_empty_her_own_contact() -> 
     changes = privacy.scrub_tables(tables, "p-lea", matcher, "[X]")
     assert changes == {
         ("participants", "p-lea"): {"name": "[X]", "email": "", "phone": ""},
-        ("participants", "p-marc"): {"remark": ["avec [X]"]},
+        ("participants", "p-marc"): {"remark": ["avec [X]"], "extra": {"by": "[X]"}},
         ("notes", "n4"): {"text": "[X] viendra"},  # its structure_id is a reference: kept
         ("structures", "s5"): {"name": "Chez [X]"},
     }
@@ -1062,3 +1069,21 @@ def test_what_is_not_a_backup_in_the_backups_folder_is_neither_read_nor_rewritte
     assert report.backups_rewritten == 1
     assert "Léa Bonnet" in outside.read_text(encoding="utf-8")
     assert (small_cohort.backup_dir / "a-folder").is_dir() and not orphan.exists()
+
+
+def test_a_forget_in_a_process_that_wrote_long_ago_still_sweeps_orphan_temporary_files(
+    small_cohort: CohortStore,
+) -> None:
+    """The store sweeps once, at a process's first write; the app stays open for hours,
+    and a process killed meanwhile leaves whole snapshots in temporary files."""
+    lea = _person(small_cohort, "Léa Bonnet")
+    small_cohort.put(Note(text="première écriture"))
+    small_cohort.backup()
+    orphans = [
+        small_cohort.path.with_name(f".{small_cohort.path.name}.999.abcd.tmp"),
+        small_cohort.backup_dir / ".20990102T000000000000.json.1.ab.tmp",
+    ]
+    for orphan in orphans:
+        orphan.write_text("Léa Bonnet")
+    forget(small_cohort, lea.id)
+    assert [o for o in orphans if o.exists()] == []
