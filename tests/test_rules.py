@@ -21,7 +21,7 @@ from facilitator.domain import (
     SessionKind,
     Structure,
 )
-from facilitator.i18n import set_language
+from facilitator.i18n import plural, set_language, t
 from facilitator.resources import data_dir
 from facilitator.rules import (
     RULES,
@@ -774,3 +774,81 @@ def test_french_plurals_keep_the_singular_below_two() -> None:
     structures, participants = eligible(1)
     found = run(cohort(1), structures, participants)
     assert "1 jour pour 1 structure, en dessous des 1,25 jour nécessaires" in found[0].message
+
+
+# --- every concern in the language asked, whatever the process speaks ------------------
+
+
+def _every_rule_at_once(
+    too_long: bool,
+) -> tuple[Cohort, list[Structure], list[Participant], list[Session]]:
+    """One cohort that breaks every rule (too short or too long a programme)."""
+    structures, people = eligible(9)  # too many structures, too few days
+    structures += [
+        structure("Jeune pousse", created=dt.date(2025, 6, 1)),  # too young
+        structure("Sans salarié", employer=False),
+        structure("Lucrative", general_interest=False),
+        structure("Date inconnue", created=None),
+        structure("Sans personne"),
+    ]
+    people += [board(s) for s in structures[9:-1]]
+    people.append(Participant(structure_id=structures[0].id, name="Directrice", role=Role.DIRECTOR))
+    people = [p for p in people if p.structure_id != structures[1].id]  # no governance...
+    people.append(Participant(structure_id=structures[1].id, name="Salariée", role=Role.DIRECTOR))
+    start = dt.date(2026, 9, 1)
+    sessions = [
+        Session(kind=SessionKind.INTRO, date=start + dt.timedelta(days=20)),
+        Session(kind=SessionKind.STATE_OF_PLAY, date=start + dt.timedelta(days=10)),  # before
+        Session(kind=SessionKind.STATE_OF_PLAY, date=start + dt.timedelta(days=25)),  # close
+        Session(kind=SessionKind.STATE_OF_PLAY, date=start + dt.timedelta(days=27)),  # close
+        Session(kind=SessionKind.EVOLUTION, date=start + dt.timedelta(days=5)),  # before
+        Session(kind=SessionKind.EVOLUTION, date=start + dt.timedelta(days=30)),  # close
+        Session(kind=SessionKind.BILAN, date=start + dt.timedelta(days=4)),  # unassigned
+        Session(
+            kind=SessionKind.BILAN,
+            date=start + dt.timedelta(days=240 if too_long else 29),
+            structure_id=structures[0].id,
+        ),
+    ]
+    return cohort(days=2.5), structures, people, sessions
+
+
+@pytest.mark.parametrize("too_long", [False, True])
+def test_every_concern_is_worded_in_the_language_asked_while_the_process_speaks_another(
+    too_long: bool,
+) -> None:
+    args = _every_rule_at_once(too_long)
+    asked = concerns(*args, today=TODAY, lang="en")
+    set_language("en")
+    spoken = concerns(*args, today=TODAY)
+    set_language("fr")
+    french = concerns(*args, today=TODAY)
+    assert {f.code for f in asked} >= {r.code for r in RULES} - {
+        "programme-too-long" if not too_long else "programme-too-short"
+    }
+    assert [(f.message, f.advice) for f in asked] == [(f.message, f.advice) for f in spoken]
+    assert all(en.message != fr.message for en, fr in zip(asked, french, strict=True))
+
+
+def test_three_gaps_too_close_are_listed_in_order_then_joined() -> None:
+    _, _, _, sessions = _every_rule_at_once(False)
+    gaps = next(
+        f for f in run(cohort(), sessions=sessions) if f.code == "collective-sessions-too-close"
+    )
+    parts = [
+        t(
+            "rules.collective-sessions-too-close.gap",
+            days=plural("rules.unit.day", days),
+            first=t(f"rules.kind.{first}"),
+            first_date=day.strftime("%d/%m/%Y"),
+            second=t(f"rules.kind.{second}"),
+            second_date=later.strftime("%d/%m/%Y"),
+        )
+        for days, first, day, second, later in [
+            (5, "intro", dt.date(2026, 9, 21), "etat-des-lieux", dt.date(2026, 9, 26)),
+            (7, "intro", dt.date(2026, 9, 21), "etat-des-lieux", dt.date(2026, 9, 28)),
+            (3, "etat-des-lieux", dt.date(2026, 9, 28), "evolution", dt.date(2026, 10, 1)),
+        ]
+    ]
+    joined = t("rules.list.and_then", head=", ".join(parts[:-1]), last=parts[-1])
+    assert joined in gaps.message
