@@ -54,6 +54,7 @@ from facilitator.domain import (
     Session,
     SessionKind,
     TaskStatus,
+    session_tag,
 )
 from facilitator.i18n import and_list, language, plural, t
 from facilitator.programme import format_day, humanize_day
@@ -99,7 +100,7 @@ def _short_date(day: dt.date | None, lang: str, key: str = "review.date_short") 
 
 def _session_tag(session: Session | None, lang: str) -> str:
     """« S1 »: how facilitators name the sessions between themselves."""
-    return t(f"review.session_tag.{session.kind.value}", lang) if session else ""
+    return session_tag(session.kind, lang) if session else ""
 
 
 def _session_short(session: Session, lang: str) -> str:
@@ -259,7 +260,7 @@ def _tasks(th: Thread, today: dt.date, lang: str) -> Block:
     rows = tuple(
         (
             cell(task.title),
-            cell(t(f"review.session_tag.{task.before.value}", lang)),
+            cell(session_tag(task.before, lang)),
             cell(_short_date(task.due, lang) if task.due else "—"),
             _task_status(task, today, lang),
         )

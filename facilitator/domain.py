@@ -104,6 +104,11 @@ def label(value: StrEnum) -> str:
     return t(f"domain.{type(value).__name__.lower()}.{value.value}")
 
 
+def session_tag(kind: SessionKind, lang: str | None = None) -> str:
+    """A session kind in a few letters, for a column or beside a note: Intro, S1, S2, Bilan."""
+    return t(f"domain.sessiontag.{kind.value}", lang)
+
+
 # --- parsing what people type -------------------------------------------------
 
 

@@ -606,7 +606,7 @@ async def test_the_board_speaks_english_when_asked(demo_workspace: Workspace) ->
         screen = await open_board(app, pilot)
         assert "Sorted by name" in shown_text(screen.query_one("#board-sort", Static))
         headers = [c.label.plain for c in screen.matrix.columns.values()]
-        assert headers == ["Structure", "Intro", "S1", "S2", "Bilan", "Prep", "Notes"]
+        assert headers == ["Structure", "Intro", "S1", "S2", "Review", "Prep", "Notes"]
         await pilot.press("e")
         form(app).query_one("#field-sector", Input).value = "Social centre"
         await pilot.press("ctrl+s")

@@ -18,6 +18,8 @@ from textual.binding import Binding, BindingType
 
 from facilitator.domain import (
     SESSION_ORDER,
+    SessionKind,
+    session_tag,
 )
 from facilitator.i18n import t
 from facilitator.views.board import BoardRow, BoardSort, StageCell
@@ -31,6 +33,7 @@ NOTHING = "—"
 NAME_COLUMN = "name"
 PREP_COLUMN = "prep"
 NOTES_COLUMN = "notes"
+OWN_COLUMNS = (NAME_COLUMN, PREP_COLUMN, NOTES_COLUMN)  # the others are session kinds
 
 
 SORT_COLUMNS: dict[BoardSort, tuple[str, ...]] = {
@@ -152,7 +155,7 @@ class BoardMatrix(NameTable):
         underlined = SORT_COLUMNS[sort]
         headers = [
             Text(
-                t(f"board.col.{key}"),
+                t(f"board.col.{key}") if key in OWN_COLUMNS else session_tag(SessionKind(key)),
                 style=Style(bold=True, underline=True) if key in underlined else Style(),
             )
             for key in keys

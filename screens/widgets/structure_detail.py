@@ -31,6 +31,7 @@ from facilitator.domain import (
     Structure,
     TaskStatus,
     label,
+    session_tag,
 )
 from facilitator.i18n import t
 from facilitator.rules import Concern, Severity
@@ -141,7 +142,7 @@ def task_rows(tasks: Sequence[PreparatoryTask], today: dt.date, palette: Palette
             mark = Text(DONE_MARK, style=palette.good)
         else:
             mark = Text(TASK_MARKS[task.status])
-        stage = t(f"board.col.{task.before}")
+        stage = session_tag(task.before)
         parts = [label(task.status), t("board.detail.task_before", stage=stage)]
         if task.due is not None:
             parts.append(t("board.detail.task_due", date=_date(task.due)))
