@@ -32,6 +32,7 @@ from facilitator.store import (
     AtomicJSONStorage,
     CohortStore,
     DamagedFile,
+    LinkRefused,
     ReadOnlyStore,
     RecordGone,
     WriteFailed,
@@ -1728,3 +1729,37 @@ def test_a_failed_rollback_of_a_refused_write_still_reports_the_disk_s_first_ref
     with pytest.raises(WriteFailed) as caught:
         small_cohort.put(Note(text="refusée"))
     assert caught.value.error.errno == errno.ENOSPC
+
+
+def test_a_damaged_record_in_the_snapshot_is_named_by_its_table_and_id(
+    small_cohort: CohortStore,
+) -> None:
+    data = json.loads(small_cohort.path.read_text(encoding="utf-8"))
+    data["notes"] = {"n-abime": {"id": "n-abime", "kind": "constat"}}  # no date
+    small_cohort.path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(DamagedFile) as caught:
+        CohortStore(small_cohort.path).records(Note)
+    assert caught.value.reason == t(
+        "store.reason.record", table="notes", id="n-abime", problem="KeyError: 'created'"
+    )
+
+
+def test_a_refused_append_names_the_journal(
+    small_cohort: CohortStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*_args: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store_module.os, "write", full)
+    with pytest.raises(WriteFailed) as caught:
+        small_cohort.put(Note(text="perdue ?"))
+    assert str(small_cohort.journal_path) in caught.value.message
+
+
+def test_a_link_in_place_of_the_snapshot_is_refused_by_name(small_cohort: CohortStore) -> None:
+    elsewhere = small_cohort.path.with_name("ailleurs.json.bak")
+    small_cohort.path.rename(elsewhere)
+    small_cohort.path.symlink_to(elsewhere)
+    with pytest.raises(LinkRefused) as caught:
+        CohortStore(small_cohort.path).records(Note)
+    assert str(small_cohort.path) in caught.value.message
