@@ -1763,3 +1763,15 @@ def test_a_link_in_place_of_the_snapshot_is_refused_by_name(small_cohort: Cohort
     with pytest.raises(LinkRefused) as caught:
         CohortStore(small_cohort.path).records(Note)
     assert str(small_cohort.path) in caught.value.message
+
+
+def test_a_record_of_an_unknown_kind_in_the_snapshot_is_named_when_the_cohort_opens(
+    small_cohort: CohortStore,
+) -> None:
+    data = json.loads(small_cohort.path.read_text(encoding="utf-8"))
+    data["notes"] = {"n-x": {"id": "n-x", "kind": "inconnu", "text": "t"}}
+    small_cohort.path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(DamagedFile) as caught:
+        CohortStore(small_cohort.path).refresh()
+    problem = t("store.reason.bad_value", table="notes", field="kind", value="'inconnu'")
+    assert caught.value.reason == t("store.reason.record", table="notes", id="n-x", problem=problem)
