@@ -67,7 +67,7 @@ SESSION_ORDER = (
 
 
 class NoteKind(StrEnum):
-    FINDING = "constat"  # un constat
+    FINDING = "constat"  # what the glossary calls a constat
     PROBLEM = "problematique"
     AMBITION = "ambition"
     OBSTACLE = "frein"

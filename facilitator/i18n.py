@@ -7,10 +7,9 @@ catalogues hold the same keys and the same placeholders).
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -80,13 +79,22 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(lang)
 
 
+def _rounded(value: float, digits: int) -> Decimal:
+    """``value`` to ``digits`` decimals, half to even as CLDR writes it, without the
+    trailing zeros: the number a reader sees, which is also the one a plural counts."""
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN)
+    return rounded.normalize() if rounded else Decimal(0)
+
+
 def number(value: float, lang: str | None = None, digits: int = 2) -> str:
     """A quantity as people write it: ``10``, ``9,5`` in French, ``9.5`` in English
     (CLDR's separators, through Babel), to at most ``digits`` decimals."""
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return str(format_decimal(value, format=pattern, locale=_locale(lang or _current)))
+    return str(
+        format_decimal(_rounded(value, digits), format=pattern, locale=_locale(lang or _current))
+    )
 
 
 def duration(minutes: int, lang: str | None = None) -> str:
@@ -99,30 +107,21 @@ def duration(minutes: int, lang: str | None = None) -> str:
     return t("format.duration.hours_minutes", lang, hours=hours, minutes=rest)
 
 
-def plural(key: str, count: float, lang: str | None = None, /, **values: object) -> str:
+def plural(
+    key: str, count: float, lang: str | None = None, /, *, digits: int = 2, **values: object
+) -> str:
     """``key.one``, ``key.other`` (or ``key.many``...) for ``count``, as CLDR's rules
     for the language count it: French keeps the singular below 2 (« 0 jour »,
     « 1,5 jour »), English only for 1, and a form a catalogue lacks is ``other``.
 
-    The form follows the count as written: ``count`` is passed to the message as
-    :func:`number` writes it unless given, and given as text (``1`` for 1.04 written
-    to a tenth), that text is what is counted.
+    ``count`` is written as :func:`number` writes it, to ``digits`` decimals, and the
+    form follows the number as written: « 1 day » for 1.04 to a tenth.
     """
     lang = lang or _current
-    values.setdefault("count", number(count, lang) if isinstance(count, float) else count)
-    form = _locale(lang).plural_form(_as_written(values["count"], count, lang))
+    values.setdefault("count", number(count, lang, digits) if isinstance(count, float) else count)
+    form = _locale(lang).plural_form(_rounded(count, digits))
     chosen = f"{key}.{form}"
     return t(chosen if chosen in catalogue(lang) else f"{key}.other", lang, **values)
-
-
-def _as_written(shown: object, count: float, lang: str) -> Decimal:
-    """The number a reader sees in ``shown`` (« 1,5 » is 1.5), else ``count``."""
-    from babel.numbers import NumberFormatError, parse_decimal
-
-    if isinstance(shown, str):
-        with contextlib.suppress(NumberFormatError):
-            return Decimal(parse_decimal(shown, locale=_locale(lang), strict=False))
-    return Decimal(str(count))
 
 
 def and_list(items: Sequence[str], lang: str | None = None) -> str:
@@ -134,7 +133,7 @@ def and_list(items: Sequence[str], lang: str | None = None) -> str:
 
 def day_count(value: float, lang: str | None = None) -> str:
     """A number of days, to a tenth, with its word: « 4,5 jours », « 1 jour », « 4.5 days »."""
-    return plural("format.days", value, lang, count=number(value, lang, digits=1))
+    return plural("format.days", value, lang, digits=1)
 
 
 class Lazy(str):

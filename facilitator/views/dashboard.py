@@ -501,7 +501,7 @@ def days_lines(
     lang = lang or language()
 
     def days(value: float) -> str:
-        return plural("dashboard.days.unit", value, lang, count=number(value, lang, digits=1))
+        return plural("dashboard.days.unit", value, lang, digits=1)
 
     if consultants.structures:
         needed = t(
