@@ -123,7 +123,7 @@ def check_created(day: dt.date | None, today: dt.date) -> dt.date | None:
     """A structure's creation date, which cannot be to come."""
     if day is not None and day > today:
         raise InvalidInput(
-            "board.error.created_future", "created", date=day.strftime(t("board.date_format"))
+            "board.error.created_future", "created", date=day.strftime(t("format.date"))
         )
     return day
 

@@ -54,6 +54,7 @@ from facilitator.domain import (
     Session,
     SessionKind,
     TaskStatus,
+    session_name,
     session_tag,
 )
 from facilitator.i18n import and_list, language, plural, t
@@ -85,7 +86,7 @@ class ReportFormat(StrEnum):
 
 
 def _lever(lever: Lever | None, lang: str) -> str:
-    return t(f"domain.lever.{lever.value}", lang) if lever else t("review.lever.none", lang)
+    return t(f"domain.lever.{lever.value}", lang) if lever else t("word.no_lever", lang)
 
 
 def _kind(kind: NoteKind, lang: str) -> str:
@@ -94,7 +95,7 @@ def _kind(kind: NoteKind, lang: str) -> str:
 
 def _short_date(day: dt.date | None, lang: str, key: str = "review.date_short") -> str:
     if day is None:
-        return t("review.no_date", lang)
+        return t("word.to_be_set", lang)
     return str(arrow.Arrow(day.year, day.month, day.day).format(t(key, lang), locale=lang))
 
 
@@ -103,20 +104,12 @@ def _session_tag(session: Session | None, lang: str) -> str:
     return session_tag(session.kind, lang) if session else ""
 
 
-def _session_short(session: Session, lang: str) -> str:
-    return t(f"review.session_short.{session.kind.value}", lang)
-
-
-def _count(key: str, count: int, lang: str) -> str:
-    return plural(f"review.{key}", count, lang)
-
-
 def _when(session: Session | None, today: dt.date, lang: str, *, relative: bool) -> str:
     """« mardi 16 mars 2027 à 10:00 (dans 3 mois) — Les Jardins, Aouste »."""
     if session is None:
         return t("review.session.unplanned", lang)
     if session.date is None:
-        when = t("review.session.undated", lang)
+        when = t("word.undated", lang)
     else:
         when = format_day(session.date, lang)
         if session.start_time:
@@ -161,7 +154,7 @@ EXTRA_KINDS = (NoteKind.QUESTION, NoteKind.VISION_CHANGE, NoteKind.FEEDBACK)
 def _role(person: Participant, lang: str) -> str:
     role = t(f"domain.role.{person.role.value}", lang)
     if person.governance and not person.role.is_governance:
-        role = t("review.governance_too", lang, role=role)
+        role = t("word.role_governance", lang, role=role)
     return role
 
 
@@ -169,10 +162,10 @@ def _presence_cells(row: SessionAttendance, today: dt.date, lang: str) -> tuple[
     """Who came, and whether the governance was among them (the guidance asks for it)."""
     marked = row.present or row.excused or row.absent
     if not marked:
-        key = "review.presence.unmarked" if row.session.held(today) else "review.presence.to_come"
+        key = "word.presence.unmarked" if row.session.held(today) else "word.presence.to_come"
         return cell(t(key, lang), tone=Tone.MUTED), cell("—", tone=Tone.MUTED)
     lines = [
-        t(f"review.presence.{name}", lang, names=", ".join(p.name for p in people))
+        t(f"word.presence.{name}", lang, names=", ".join(p.name for p in people))
         for name, people in (
             ("present", row.present),
             ("excused", row.excused),
@@ -194,16 +187,16 @@ def _attendance_table(th: Thread, today: dt.date, lang: str) -> Table:
         presence, governance = _presence_cells(row, today, lang)
         rows.append(
             (
-                cell(_session_short(row.session, lang)),
+                cell(session_name(row.session.kind, lang)),
                 cell(_short_date(row.session.date, lang)),
                 presence,
                 governance,
                 cell(str(row.notes)),
             )
         )
-    columns = ("session", "date", "presence", "governance", "notes")
+    columns = ("word.session", "word.date", "word.attendance", "word.governance", "word.notes")
     return Table(
-        columns=tuple(t(f"review.attendance.column.{c}", lang) for c in columns),
+        columns=tuple(t(key, lang) for key in columns),
         rows=tuple(rows),
         numeric=frozenset({4}),
     )
@@ -228,7 +221,7 @@ def _constats(th: Thread, view: CohortView, lang: str) -> list[Block]:
 
 def _before_after(th: Thread, lang: str) -> Block:
     if not th.before_after:
-        return Paragraph(t("review.before_after.none", lang), Tone.MUTED)
+        return Paragraph(t("word.no_levers", lang), Tone.MUTED)
 
     def notes_cell(notes: Sequence[Note]) -> Cell:
         if not notes:
@@ -241,8 +234,12 @@ def _before_after(th: Thread, lang: str) -> Block:
         (cell(_lever(row.lever, lang).capitalize()), notes_cell(row.before), notes_cell(row.after))
         for row in th.before_after
     )
-    columns = ("lever", "before", "after")
-    return Table(tuple(t(f"review.before_after.column.{c}", lang) for c in columns), rows)
+    columns = (
+        "word.lever",
+        "review.before_after.column.before",
+        "review.before_after.column.after",
+    )
+    return Table(tuple(t(key, lang) for key in columns), rows)
 
 
 def _task_status(task: PreparatoryTask, today: dt.date, lang: str) -> Cell:
@@ -256,7 +253,7 @@ def _task_status(task: PreparatoryTask, today: dt.date, lang: str) -> Cell:
 
 def _tasks(th: Thread, today: dt.date, lang: str) -> Block:
     if not th.tasks:
-        return Paragraph(t("review.tasks.none", lang), Tone.MUTED)
+        return Paragraph(t("word.no_tasks", lang), Tone.MUTED)
     rows = tuple(
         (
             cell(task.title),
@@ -266,8 +263,13 @@ def _tasks(th: Thread, today: dt.date, lang: str) -> Block:
         )
         for task in th.tasks
     )
-    columns = ("title", "before", "due", "status")
-    return Table(tuple(t(f"review.tasks.column.{c}", lang) for c in columns), rows)
+    columns = (
+        "review.tasks.column.title",
+        "review.tasks.column.before",
+        "review.tasks.column.due",
+        "review.tasks.column.status",
+    )
+    return Table(tuple(t(key, lang) for key in columns), rows)
 
 
 def _review(review: BilanReview, lang: str) -> list[Block]:
@@ -284,10 +286,10 @@ def _review(review: BilanReview, lang: str) -> list[Block]:
             )
             for key, value in rated
         )
-        columns = ("question", "rating")
+        columns = ("review.rating.column.question", "review.rating.column.rating")
         blocks.append(
             Table(
-                tuple(t(f"review.rating.column.{c}", lang) for c in columns),
+                tuple(t(key, lang) for key in columns),
                 rows,
                 numeric=frozenset({1}),
             )
@@ -298,7 +300,7 @@ def _review(review: BilanReview, lang: str) -> list[Block]:
     if review.third_person:
         who = review.third_person
         if review.third_person_role:
-            who = t("review.bilan_record.who_role", lang, name=who, role=review.third_person_role)
+            who = t("format.person_role", lang, name=who, role=review.third_person_role)
         details.append(Item(t("review.bilan_record.third_person", lang, name=who)))
     if review.next_steps:
         details.append(Item(t("review.bilan_record.next_steps", lang, text=review.next_steps)))
@@ -338,7 +340,7 @@ def bilan_document(
 
     blocks: list[Block] = [
         Items(tuple(details), bullets=False),
-        Heading(2, t("review.section.participants", lang, count=len(people))),
+        Heading(2, t("word.participants_count", lang, count=len(people))),
         Items(people, empty=t("review.participants.none", lang)),
         Heading(2, t("review.section.attendance", lang)),
         _attendance_table(th, today, lang),
@@ -353,7 +355,7 @@ def bilan_document(
         items = tuple(_note_item(n, view, lang) for n in notes)
         blocks.append(Items(items, empty=t("review.nothing_yet", lang)))
     blocks += [
-        Heading(2, t("review.section.before_after", lang)),
+        Heading(2, t("word.before_after", lang)),
         _before_after(th, lang),
         Heading(2, t("review.section.tasks", lang)),
         _tasks(th, today, lang),
@@ -387,9 +389,12 @@ def _session_name(session: Session, view: CohortView, lang: str) -> str:
     structure = view.structure(session.structure_id)
     if session.kind == SessionKind.BILAN and structure is not None:
         return t(
-            "review.session_of", lang, session=_session_short(session, lang), name=structure.name
+            "domain.session_of",
+            lang,
+            session=session_name(session.kind, lang),
+            structure=structure.name,
         )
-    return _session_short(session, lang)
+    return session_name(session.kind, lang)
 
 
 def _programme(view: CohortView, today: dt.date, lang: str, *, relative: bool) -> Block:
@@ -399,7 +404,7 @@ def _programme(view: CohortView, today: dt.date, lang: str, *, relative: bool) -
     rows = []
     for session in dated:
         if session.date is None:
-            day = cell(t("review.session.undated", lang), tone=Tone.MUTED)
+            day = cell(t("word.undated", lang), tone=Tone.MUTED)
         else:
             # The weekday and the time in a narrow column: the whole date is in the brief.
             text = _short_date(session.date, lang, "review.date_weekday")
@@ -411,16 +416,18 @@ def _programme(view: CohortView, today: dt.date, lang: str, *, relative: bool) -
         if relative:
             row.append(cell(humanize_day(session.date, today, lang) if session.date else ""))
         rows.append(tuple(row))
-    columns = ["session", "date", *(["when"] if relative else [])]
+    columns = ["review.programme.column.session", "word.date", *(["word.when"] if relative else [])]
     return Table(
-        tuple(t(f"review.programme.column.{c}", lang) for c in columns),
+        tuple(t(key, lang) for key in columns),
         tuple(rows),
         keep=frozenset({1, 2}),
     )
 
 
 def _kind_counts(th: Thread, lang: str) -> str:
-    counts = [_count(f"kind.{kind.value}", len(notes), lang) for kind, notes in th.notes.items()]
+    counts = [
+        plural(f"review.kind.{kind.value}", len(notes), lang) for kind, notes in th.notes.items()
+    ]
     return ", ".join(counts) if counts else t("review.structures.no_notes", lang)
 
 
@@ -443,8 +450,13 @@ def _structures(threads: Sequence[Thread], lang: str) -> Block:
                 cell(tasks),
             )
         )
-    columns = ("structure", "people", "notes", "tasks")
-    return Table(tuple(t(f"review.structures.column.{c}", lang) for c in columns), tuple(rows))
+    columns = (
+        "word.structure",
+        "word.participants",
+        "word.notes",
+        "review.structures.column.tasks",
+    )
+    return Table(tuple(t(key, lang) for key in columns), tuple(rows))
 
 
 def _attendance(view: CohortView, threads: Sequence[Thread], today: dt.date, lang: str) -> Block:
@@ -464,8 +476,8 @@ def _attendance(view: CohortView, threads: Sequence[Thread], today: dt.date, lan
         if not any(row.present or row.excused or row.absent for _, row in lived):
             rows.append(
                 (
-                    cell(_session_short(session, lang)),
-                    cell(t("review.presence.unmarked", lang), tone=Tone.MUTED),
+                    cell(session_name(session.kind, lang)),
+                    cell(t("word.presence.unmarked", lang), tone=Tone.MUTED),
                     cell("—", tone=Tone.MUTED),
                 )
             )
@@ -481,17 +493,15 @@ def _attendance(view: CohortView, threads: Sequence[Thread], today: dt.date, lan
             )
         rows.append(
             (
-                cell(_session_short(session, lang)),
+                cell(session_name(session.kind, lang)),
                 cell(t("review.attendance.present_count", lang, count=present, total=people)),
                 cell(*governance, tone=Tone.WARN if missing else Tone.GOOD),
             )
         )
     if not rows:
         return Paragraph(t("review.attendance.none_held", lang), Tone.MUTED)
-    columns = ("session", "present", "governance")
-    return Table(
-        tuple(t(f"review.attendance.cohort_column.{c}", lang) for c in columns), tuple(rows)
-    )
+    columns = ("word.session", "review.attendance.cohort_column.present", "word.governance")
+    return Table(tuple(t(key, lang) for key in columns), tuple(rows))
 
 
 def _concerns(view: CohortView, today: dt.date, lang: str) -> Items:
@@ -530,7 +540,9 @@ def _themes(view: CohortView, lang: str) -> list[Block]:
             Items(tuple(Item(n.text, names.get(n.structure_id or "", "")) for n in theme.notes))
         )
     if len(themes) > MAX_THEMES:
-        blocks.append(Paragraph(_count("themes.more", len(themes) - MAX_THEMES, lang), Tone.MUTED))
+        blocks.append(
+            Paragraph(plural("review.themes.more", len(themes) - MAX_THEMES, lang), Tone.MUTED)
+        )
     pairs = sorted(
         (
             (sorted((names.get(a, ""), names.get(b, "")), key=fold), n)
@@ -541,7 +553,7 @@ def _themes(view: CohortView, lang: str) -> list[Block]:
     if pairs:
         blocks.append(Heading(3, t("review.themes.pairs", lang)))
         items = tuple(
-            Item(and_list(pair, lang), _count("themes.shared", n, lang)) for pair, n in pairs
+            Item(and_list(pair, lang), plural("review.themes.shared", n, lang)) for pair, n in pairs
         )
         blocks.append(Items(items))
     return blocks
@@ -550,7 +562,7 @@ def _themes(view: CohortView, lang: str) -> list[Block]:
 def _thread_in_brief(th: Thread, view: CohortView, today: dt.date, lang: str) -> list[Block]:
     """One structure in the report: who, when its bilan is, and what was noted, by kind."""
     people = [
-        t("review.person_role", lang, name=p.name, role=_role(p, lang)) for p in th.participants
+        t("format.person_role", lang, name=p.name, role=_role(p, lang)) for p in th.participants
     ]
     details = [
         Item(t("review.report.people", lang, names=", ".join(people) or "—")),
@@ -590,11 +602,11 @@ def cohort_document(
         details.append(Item(t("review.cohort.consultants", lang, names=names)))
     blocks: list[Block] = [
         Items(tuple(details), bullets=False),
-        Heading(2, t("review.section.programme", lang)),
+        Heading(2, t("word.programme", lang)),
         _programme(view, today, lang, relative=relative),
         Heading(2, t("review.section.structures", lang, count=len(all_threads))),
         _structures(all_threads, lang),
-        Heading(2, t("review.section.cohort_attendance", lang)),
+        Heading(2, t("word.attendance", lang)),
         _attendance(view, all_threads, today, lang),
         Heading(2, t("review.section.concerns", lang)),
         _concerns(view, today, lang),

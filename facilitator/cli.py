@@ -1216,7 +1216,7 @@ def cmd_programme_propose(args: argparse.Namespace) -> int:
             # The fixed end of day, else when the agenda ends.
             _hhmm(timed.end or (timed.planned[-1].end if timed.planned else None)),
             names.get(session.structure_id or "", ""),
-            t(f"cli.programme.change.{proposed.change.value}"),
+            t(f"programme.change.{proposed.change.value}"),
         )
         _out(_fields(*fields))
 

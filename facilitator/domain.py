@@ -104,6 +104,20 @@ def label(value: StrEnum) -> str:
     return t(f"domain.{type(value).__name__.lower()}.{value.value}")
 
 
+def session_name(kind: SessionKind, lang: str | None = None) -> str:
+    """A session kind as a list or a thread names it: « Session introductive »,
+    « S1 · État des lieux », « Bilan individuel »."""
+    if kind in (SessionKind.INTRO, SessionKind.BILAN):
+        return t(f"domain.sessionkind.{kind.value}", lang)
+    name = t(f"domain.sessionname.{kind.value}", lang)
+    return t("domain.tagged", lang, tag=session_tag(kind, lang), name=name)
+
+
+def lever_short(lever: Lever, lang: str | None = None) -> str:
+    """A lever in a word or two, beside a note or over a narrow column: RH, finances."""
+    return t(f"domain.lever_short.{lever.value}", lang)
+
+
 def session_tag(kind: SessionKind, lang: str | None = None) -> str:
     """A session kind in a few letters, for a column or beside a note: Intro, S1, S2, Bilan."""
     return t(f"domain.sessiontag.{kind.value}", lang)

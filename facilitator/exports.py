@@ -78,8 +78,14 @@ class AgendaDocument:
 
     def columns(self) -> list[str]:
         return [
-            t(f"exports.agenda.column.{name}", self.lang)
-            for name in ("time", "minutes", "item", "kind", "remark")
+            t(key, self.lang)
+            for key in (
+                "exports.agenda.column.time",
+                "word.minutes",
+                "word.item",
+                "exports.agenda.column.kind",
+                "exports.agenda.column.remark",
+            )
         ]
 
 
@@ -152,7 +158,7 @@ def agenda_document(
         lang=lang,
         title=session_title(session, {x.id: x.name for x in structures}, lang),
         cohort=cohort.name,
-        day=format_day(session.date, lang) if session.date else t("exports.agenda.no_date", lang),
+        day=format_day(session.date, lang) if session.date else t("word.to_be_set", lang),
         hours=_hours(plan),
         place=session.place or t("exports.agenda.no_place", lang),
         note=note,

@@ -1,8 +1,13 @@
 """Message catalogues: every word shown or exported comes from ``data/i18n``.
 
 Catalogues are split by area (``data/i18n/<lang>/<area>.json``) and keys are
-``area.key``. French is the default; English is complete (a test checks both
-catalogues hold the same keys and the same placeholders).
+``area.key``. A text said in more than one place is written once, in a shared area:
+``word`` for the glossary's words and the headings several tables or forms use,
+``key`` for what a key does and the keys' names, ``format`` for dates, units and
+separators, ``domain`` for the records' values (a lever, a session kind, a presence).
+The other areas hold what one part of the program alone says. French is the
+default; English is complete (tests check both catalogues hold the same keys and
+placeholders, and that no text is written under two keys).
 """
 
 from __future__ import annotations
@@ -133,7 +138,7 @@ def and_list(items: Sequence[str], lang: str | None = None) -> str:
 
 def day_count(value: float, lang: str | None = None) -> str:
     """A number of days, to a tenth, with its word: « 4,5 jours », « 1 jour », « 4.5 days »."""
-    return plural("format.days", value, lang, digits=1)
+    return plural("format.unit.day", value, lang, digits=1)
 
 
 class Lazy(str):

@@ -111,6 +111,18 @@ NOTE_COLUMNS = (
     "author",
 )
 """The CSV's columns, in order: the JSON's keys a spreadsheet reader wants."""
+NOTE_HEADERS = {
+    "id": "records.notes.column.id",
+    "created": "records.notes.column.created",
+    "session_label": "word.session",
+    "structure": "word.structure",
+    "kind_label": "word.kind",
+    "lever_label": "word.lever",
+    "das": "word.das",
+    "text": "word.text",
+    "author": "records.notes.column.author",
+}
+"""Each column's heading, in the person's language."""
 
 _TYPED_COLUMNS = frozenset({"structure", "das", "text", "author"})
 
@@ -123,7 +135,7 @@ def export_notes(
     records = [_note_record(note, view, lang) for note in view.notes]
     if NotesFormat(fmt) == NotesFormat.JSON:
         return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    header = [t(f"records.notes.column.{name}", lang) for name in NOTE_COLUMNS]
+    header = [t(NOTE_HEADERS[name], lang) for name in NOTE_COLUMNS]
     rows = [
         [
             _typed(record[name] or "") if name in _TYPED_COLUMNS else str(record[name] or "")
@@ -193,7 +205,7 @@ def attendance_document(
     plan = session_plan(session, view.structures)
     end = clock_time(minute_of_day(plan.start) + plan.span_minutes)
     hours = f"{plan.start:%H:%M} – {end:%H:%M}"
-    day = format_day(session.date, lang) if session.date else t("exports.agenda.no_date", lang)
+    day = format_day(session.date, lang) if session.date else t("word.to_be_set", lang)
     details = [
         t("exports.agenda.date", lang, value=day),
         t("exports.agenda.hours", lang, value=hours),
@@ -202,7 +214,7 @@ def attendance_document(
     ]
     halves = ("morning", "afternoon") if _spans_a_meal(session, view) else ("single",)
     columns = (
-        *(t(f"records.sheet.column.{c}", lang) for c in ("name", "structure", "role")),
+        *(t(key, lang) for key in ("records.sheet.column.name", "word.structure", "word.role")),
         *(t(f"records.sheet.column.sign_{half}", lang) for half in halves),
     )
     names = view.structure_names()

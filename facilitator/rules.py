@@ -230,11 +230,11 @@ def consultant_days(cohort: Cohort, structure_count: int) -> ConsultantDays:
 def _quantity(unit: str, value: float, lang: str) -> str:
     """``value`` with its unit, singular or plural as the language wants (``plural``
     writes the count as :func:`~facilitator.i18n.number` does: « 7,5 jours »)."""
-    return plural(f"rules.unit.{unit}", value, lang)
+    return plural(f"format.unit.{unit}", value, lang)
 
 
 def _date(day: dt.date, lang: str) -> str:
-    return day.strftime(t("rules.date_format", lang))
+    return day.strftime(t("format.date", lang))
 
 
 def _duration(start: dt.date, end: dt.date, lang: str) -> str:

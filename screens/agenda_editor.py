@@ -51,6 +51,13 @@ MAX_WARNINGS = 2
 # Width of every column but the title, cell padding included (DataTable pads 1 each side),
 # plus the vertical scrollbar: what is left is the title's.
 COLUMNS = ("position", "start", "minutes", "fixed", "slack")
+HEADERS = {
+    "position": "agenda_editor.col.position",
+    "start": "word.start",
+    "minutes": "word.minutes",
+    "fixed": "agenda_editor.col.fixed",
+    "slack": "agenda_editor.col.slack",
+}
 FIXED_COLUMNS = (2, 5, 4, 4, 8)
 TITLE_MIN = 20
 
@@ -136,20 +143,20 @@ class AgendaEditorScreen(ViewScreen[None]):
     _MOVE = Binding.Group(lazy("agenda_editor.key.move"))
     _RESIZE = Binding.Group(lazy("agenda_editor.key.resize", minutes=STEP))
     BINDINGS = [
-        Binding("a", "add", lazy("agenda_editor.key.add")),
+        Binding("a", "add", lazy("key.add")),
         Binding("d,delete", "remove", lazy("agenda_editor.key.remove")),
         Binding("K,ctrl+up", "move(-1)", lazy("agenda_editor.key.up"), group=_MOVE),
         Binding("J,ctrl+down", "move(1)", lazy("agenda_editor.key.down"), group=_MOVE),
         Binding(
             "plus,equals_sign",
             f"resize({STEP})",
-            lazy("agenda_editor.key.longer", minutes=STEP),
+            lazy("format.plus_minutes", minutes=STEP),
             group=_RESIZE,
         ),
         Binding(
             "minus",
             f"resize({-STEP})",
-            lazy("agenda_editor.key.shorter", minutes=STEP),
+            lazy("format.minus_minutes", minutes=STEP),
             group=_RESIZE,
         ),
         Binding("m", "minutes", lazy("agenda_editor.key.minutes"), show=False),
@@ -161,7 +168,7 @@ class AgendaEditorScreen(ViewScreen[None]):
         Binding("s", "save_template", lazy("agenda_editor.key.save_template"), show=False),
         Binding("h", "hours", lazy("agenda_editor.key.hours"), show=False),
         Binding("u", "undo", lazy("agenda_editor.key.undo")),
-        Binding("escape", "back", lazy("agenda_editor.key.back"), show=False),
+        Binding("escape", "back", lazy("key.back"), show=False),
     ]
 
     def __init__(self, session_id: str) -> None:
@@ -255,8 +262,8 @@ class AgendaEditorScreen(ViewScreen[None]):
         width = max(TITLE_MIN, self.size.width - sum(FIXED_COLUMNS) - 2 * (len(COLUMNS) + 1) - 2)
         table.clear(columns=True)
         for key, column_width in zip(COLUMNS, FIXED_COLUMNS, strict=True):
-            table.add_column(t(f"agenda_editor.col.{key}"), key=key, width=column_width)
-        table.add_column(t("agenda_editor.col.title"), key="title", width=width)
+            table.add_column(t(HEADERS[key]), key=key, width=column_width)
+        table.add_column(t("word.item"), key="title", width=width)
         for planned in plan.planned:
             item = planned.item
             minutes = Text(str(item.minutes), justify="right")
@@ -282,9 +289,9 @@ class AgendaEditorScreen(ViewScreen[None]):
             return Text("")
         slack = planned.slack_before
         if slack > 0:
-            return Text(t("agenda_editor.slack.ahead", minutes=slack), style="green")
+            return Text(t("format.plus_minutes", minutes=slack), style="green")
         if slack < 0:
-            return Text(t("agenda_editor.slack.behind", minutes=-slack), style="bold red")
+            return Text(t("format.minus_minutes", minutes=-slack), style="bold red")
         return Text(t("agenda_editor.slack.none"))
 
     def _show_end(self, plan: SessionPlan) -> None:

@@ -57,13 +57,13 @@ class FacilitatorApp(SizeGuard, App[None]):
         "bilan": _lazy("screens.bilan", "BilanScreen"),
     }
     BINDINGS = [
-        Binding("ctrl+q", "quit", lazy("tui.key.quit"), priority=True),
-        Binding("f1,question_mark", "help", lazy("tui.key.help")),
+        Binding("ctrl+q", "quit", lazy("key.quit"), priority=True),
+        Binding("f1,question_mark", "help", lazy("key.help")),
         Binding("1", "area('dashboard')", lazy("tui.area.dashboard"), show=False),
         Binding("2", "area('board')", lazy("tui.area.board"), show=False),
-        Binding("3", "area('sessions')", lazy("tui.area.sessions"), show=False),
-        Binding("4", "area('bilan')", lazy("tui.area.bilan"), show=False),
-        Binding("f2", "switch_mode('cohorts')", lazy("tui.key.cohorts"), show=False),
+        Binding("3", "area('sessions')", lazy("word.sessions"), show=False),
+        Binding("4", "area('bilan')", lazy("word.bilan"), show=False),
+        Binding("f2", "switch_mode('cohorts')", lazy("word.cohorts"), show=False),
     ]
 
     view: var[CohortView | None] = var(None, init=False)
@@ -260,7 +260,7 @@ class FacilitatorApp(SizeGuard, App[None]):
 
     def action_help_quit(self) -> None:
         """Ctrl+C: say how to quit, in the person's language (Textual's own says it in English)."""
-        self.notify(t("tui.quit_hint", key=key_label("ctrl+q")))
+        self.notify(t("key.quit_hint", key=key_label("ctrl+q")))
 
     def get_key_display(self, binding: Binding) -> str:
         """The footer names keys as the help screen does, in the person's language."""
@@ -273,14 +273,14 @@ class FacilitatorApp(SizeGuard, App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every action, in the person's language."""
         if self.store is not None:
-            for area in AREAS:
+            for area, name_key in AREAS.items():
                 yield SystemCommand(
-                    t(f"tui.area.{area}"),
+                    t(name_key),
                     t(f"tui.area.{area}.help"),
                     lambda a=area: self.action_area(a),
                 )
         yield SystemCommand(
-            t("tui.key.cohorts"), t("tui.cohorts.help"), lambda: self.switch_mode("cohorts")
+            t("word.cohorts"), t("tui.cohorts.help"), lambda: self.switch_mode("cohorts")
         )
         for binding in screen.active_bindings.values():
             if binding.binding.show and binding.binding.description and binding.node is screen:
@@ -290,8 +290,8 @@ class FacilitatorApp(SizeGuard, App[None]):
                     binding.binding.tooltip or binding.binding.description,
                     lambda a=action, s=screen: self.run_action(a, s),
                 )
-        yield SystemCommand(t("tui.key.help"), t("tui.help.help"), self.action_help)
-        yield SystemCommand(t("tui.key.quit"), t("tui.quit.help"), self.exit)
+        yield SystemCommand(t("key.help"), t("tui.help.help"), self.action_help)
+        yield SystemCommand(t("key.quit"), t("tui.quit.help"), self.exit)
 
 
 def run(workspace: Workspace, cohort: Path | None, session: str | None = None) -> int:

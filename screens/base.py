@@ -18,7 +18,13 @@ from facilitator.view import CohortView
 if TYPE_CHECKING:
     from screens.app import FacilitatorApp
 
-AREAS = ("dashboard", "board", "sessions", "bilan")
+AREAS = {
+    "dashboard": "tui.area.dashboard",
+    "board": "tui.area.board",
+    "sessions": "word.sessions",
+    "bilan": "word.bilan",
+}
+"""The four areas, in the order of their keys 1 to 4, and the key of each one's name."""
 """The cohort areas, in the order of their keys 1 to 4."""
 ResultT = TypeVar("ResultT")
 
@@ -40,8 +46,8 @@ class AreaBar(Static):
 
     def on_mount(self) -> None:
         parts = []
-        for number, area in enumerate(AREAS, start=1):
-            name = t(f"tui.area.{area}")
+        for number, (area, name_key) in enumerate(AREAS.items(), start=1):
+            name = t(name_key)
             if area == self.active:
                 parts.append(f"[reverse b] {number} {name} [/]")
             else:

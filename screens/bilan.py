@@ -127,7 +127,7 @@ def edit_review(app: FacilitatorApp, structure_id: str) -> None:
             return
         changes = review_changes(before, values)
         if not changes:
-            app.notify(t("bilan.review.unchanged"), timeout=3)
+            app.notify(t("forms.unchanged"), timeout=3)
             return
         app.save(
             lambda store: actions.save_bilan_review(store, bilan.id, changes, now=app.now()),
@@ -160,8 +160,8 @@ class BilanTable(NameTable, inherit_bindings=False):
         Binding("enter", "screen.open_thread", lazy("bilan.key.open")),
         Binding("up", "cursor_up", lazy("bilan.key.previous"), show=False),
         Binding("down", "cursor_down", lazy("bilan.key.next"), show=False),
-        Binding("pageup", "page_up", lazy("bilan.key.pageup"), show=False),
-        Binding("pagedown", "page_down", lazy("bilan.key.pagedown"), show=False),
+        Binding("pageup", "page_up", lazy("key.pageup"), show=False),
+        Binding("pagedown", "page_down", lazy("key.pagedown"), show=False),
         Binding("home", "scroll_top", lazy("bilan.key.first"), show=False),
         Binding("end", "scroll_bottom", lazy("bilan.key.last"), show=False),
     ]
@@ -175,9 +175,9 @@ class BilanScreen(AreaScreen):
     # The footer holds four keys in 80 columns beside the app's: Entrée and the effet
     # miroir show; the compte rendu and the live bilan, also in the thread, are in F1.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "review", lazy("bilan.key.review"), show=False),
+        Binding("r", "review", lazy("word.report"), show=False),
         Binding("s", "live", lazy("bilan.key.live"), show=False),
-        Binding("m", "mirror", lazy("bilan.key.mirror")),
+        Binding("m", "mirror", lazy("word.mirror")),
     ]
 
     def __init__(self) -> None:
@@ -186,7 +186,7 @@ class BilanScreen(AreaScreen):
         self._next: str | None = None  # the next bilan to hold: where the cursor starts
 
     def compose_body(self) -> ComposeResult:
-        yield Static(t("bilan.title"), classes="title")
+        yield Static(t("word.bilans"), classes="title")
         yield BilanTable(id="bilans")
         yield Static(id="bilan-summary", markup=False)
 
@@ -215,7 +215,7 @@ class BilanScreen(AreaScreen):
             t("bilan.summary.filled", filled=filled, total=planned),
             plural("bilan.summary.themes", len(themes)) if themes else t("bilan.summary.no_theme"),
         ]
-        self.query_one("#bilan-summary", Static).update(t("bilan.separator").join(parts))
+        self.query_one("#bilan-summary", Static).update(t("format.separator").join(parts))
 
     @staticmethod
     def _cells(th: Thread, today: dt.date) -> list[str]:
@@ -231,11 +231,11 @@ class BilanScreen(AreaScreen):
 
     def _draw(self) -> None:
         columns = [
-            ("structure", t("bilan.col.structure")),
-            ("date", t("bilan.col.date")),
-            ("when", t("bilan.col.when")),
-            ("notes", t("bilan.col.notes")),
-            ("review", t("bilan.col.review")),
+            ("structure", t("word.structure")),
+            ("date", t("word.bilan")),
+            ("when", t("word.when")),
+            ("notes", t("word.notes")),
+            ("review", t("word.report")),
         ]
         self.query_one(BilanTable).show_table(columns, self._rows, default=self._next)
 
@@ -265,10 +265,10 @@ class ReadingScroll(VerticalScroll, inherit_bindings=False):
     """A long read scrolled by keyboard, its keys described in the person's language."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "scroll_up", lazy("bilan.key.up"), show=False),
-        Binding("down", "scroll_down", lazy("bilan.key.down"), show=False),
-        Binding("pageup", "page_up", lazy("bilan.key.pageup"), show=False),
-        Binding("pagedown", "page_down", lazy("bilan.key.pagedown"), show=False),
+        Binding("up", "scroll_up", lazy("key.up"), show=False),
+        Binding("down", "scroll_down", lazy("key.down"), show=False),
+        Binding("pageup", "page_up", lazy("key.pageup"), show=False),
+        Binding("pagedown", "page_down", lazy("key.pagedown"), show=False),
         Binding("home", "scroll_home", lazy("bilan.key.home"), show=False),
         Binding("end", "scroll_end", lazy("bilan.key.end"), show=False),
     ]
@@ -282,7 +282,7 @@ class ReadingScreen(ViewScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", lazy("bilan.key.back")),
+        Binding("escape", "back", lazy("key.back")),
     ]
 
     def compose(self) -> ComposeResult:
@@ -314,9 +314,9 @@ class ThreadScreen(ReadingScreen):
     WRITE_ACTIONS = frozenset(["review"])
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "review", lazy("bilan.key.review")),
+        Binding("r", "review", lazy("word.report")),
         Binding("s", "live", lazy("bilan.key.live")),
-        Binding("m", "mirror", lazy("bilan.key.mirror")),
+        Binding("m", "mirror", lazy("word.mirror")),
     ]
 
     def __init__(self, structure_id: str) -> None:

@@ -89,8 +89,8 @@ def structure_fields(view: CohortView, today: dt.date, editing: Structure | None
         ),
         Field("employer", t("board.field.employer"), "bool"),
         Field("general_interest", t("board.field.general_interest"), "bool"),
-        Field("sector", t("board.field.sector")),
-        Field("network", t("board.field.network")),
+        Field("sector", t("word.sector")),
+        Field("network", t("word.network")),
         Field("das", t("board.field.das"), "list", placeholder=t("board.field.das_placeholder")),
     ]
 
@@ -109,14 +109,14 @@ def participant_fields(view: CohortView, new: bool) -> list[Field]:
         Field("name", t("board.field.person"), required=True, check=check_name),
         Field(
             "structure_id",
-            t("board.field.structure"),
+            t("word.structure"),
             "choice",
             required=True,
             choices=[(s.name, s.id) for s in view.structures],
         ),
         Field(
             "role",
-            t("board.field.role"),
+            t("word.role"),
             "choice",
             required=True,
             choices=[(label(role), role.value) for role in Role],
@@ -140,20 +140,16 @@ def changed_fields(record: Record, values: dict[str, Any]) -> dict[str, Any]:
 # --- what a deletion takes with it ------------------------------------------------------
 
 
-def _counted(what: str, count: int) -> str:
-    return plural(f"board.count.{what}", count)
-
-
 def removal_question(removal: Removal, structure: bool) -> str:
     """The question asked before deleting, naming what goes with the record."""
     counts = [
-        ("participants", removal.participants),
-        ("attendance", removal.attendance),
-        ("tasks", removal.tasks),
-        ("notes", removal.notes),
-        ("bilans", removal.bilans),
+        ("board.count.participants", removal.participants),
+        ("board.count.attendance", removal.attendance),
+        ("board.count.tasks", removal.tasks),
+        ("word.note_count", removal.notes),
+        ("board.count.bilans", removal.bilans),
     ]
-    parts = [_counted(what, count) for what, count in counts if count]
+    parts = [plural(key, count) for key, count in counts if count]
     kind = "structure" if structure else "participant"
     if not parts:
         return t(f"board.confirm.delete_{kind}_alone", name=removal.name)
@@ -176,8 +172,8 @@ class BoardScreen(AreaScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add_structure", lazy("board.key.add_structure")),
         Binding("p", "add_participant", lazy("board.key.add_participant")),
-        Binding("e,enter", "edit", lazy("board.key.edit")),
-        Binding("d,delete", "delete", lazy("board.key.delete")),
+        Binding("e,enter", "edit", lazy("key.edit")),
+        Binding("d,delete", "delete", lazy("key.delete")),
         Binding("o", "forget", lazy("board.key.forget"), show=False),
         Binding(
             "s", "sort", lazy("board.key.sort"), show=False
@@ -361,7 +357,7 @@ class BoardScreen(AreaScreen):
                 return
             changes = changed_fields(structure, values)
             if not changes:
-                self.notify(t("board.unchanged"), timeout=3)
+                self.notify(t("forms.unchanged"), timeout=3)
                 return
             self.facilitator.save(
                 lambda store: actions.update_structure(
@@ -372,7 +368,7 @@ class BoardScreen(AreaScreen):
 
         fields = structure_fields(view, self.today(view), structure)
         values = {f.name: getattr(structure, f.name) for f in fields}
-        title = t("board.form.edit_structure", name=structure.name)
+        title = t("forms.edit_title", name=structure.name)
         self.app.push_screen(FormScreen(title, fields, values), edited)
 
     def _delete_structure(self, structure_id: str) -> None:
@@ -405,7 +401,7 @@ class BoardScreen(AreaScreen):
             self.facilitator.save(write, t(done, name=removal.name))
 
         question = removal_question(removal, structure=structure)
-        self.app.push_screen(ConfirmScreen(question, t("board.confirm.yes_delete")), answered)
+        self.app.push_screen(ConfirmScreen(question, t("key.delete")), answered)
 
     # --- participants -------------------------------------------------------------------
 
@@ -450,7 +446,7 @@ class BoardScreen(AreaScreen):
                 return
             changes = changed_fields(person, values)
             if not changes:
-                self.notify(t("board.unchanged"), timeout=3)
+                self.notify(t("forms.unchanged"), timeout=3)
                 return
             self._select = values["structure_id"]
             self._select_participant = person.id
@@ -464,7 +460,7 @@ class BoardScreen(AreaScreen):
         fields = participant_fields(view, False)
         values = {f.name: getattr(person, f.name) for f in fields}
         values["role"] = person.role.value
-        title = t("board.form.edit_participant", name=person.name)
+        title = t("forms.edit_title", name=person.name)
         self.app.push_screen(FormScreen(title, fields, values), edited)
 
     def action_forget(self) -> None:

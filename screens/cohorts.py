@@ -35,7 +35,7 @@ class CohortListScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(t("cohorts.title"), classes="title")
+        yield Static(t("word.cohorts"), classes="title")
         yield Static("", id="cohorts-hint", classes="hint")
         yield DataTable(id="cohorts", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True, show_command_palette=False)
@@ -45,7 +45,7 @@ class CohortListScreen(AppScreen[None]):
         table.add_columns(
             t("cohorts.col.name"),
             t("cohorts.col.structures"),
-            t("cohorts.col.start"),
+            t("word.start"),
             t("cohorts.col.state"),
         )
         self.entries: list[CohortEntry] = []

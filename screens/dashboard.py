@@ -54,10 +54,10 @@ class DashboardScroll(VerticalScroll, inherit_bindings=False):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "scroll_up", lazy("dashboard.key.up"), show=False),
-        Binding("down", "scroll_down", lazy("dashboard.key.down"), show=False),
-        Binding("pageup", "page_up", lazy("dashboard.key.pageup"), show=False),
-        Binding("pagedown", "page_down", lazy("dashboard.key.pagedown"), show=False),
+        Binding("up", "scroll_up", lazy("key.up"), show=False),
+        Binding("down", "scroll_down", lazy("key.down"), show=False),
+        Binding("pageup", "page_up", lazy("key.pageup"), show=False),
+        Binding("pagedown", "page_down", lazy("key.pagedown"), show=False),
         Binding("home", "scroll_home", lazy("dashboard.key.home"), show=False),
         Binding("end", "scroll_end", lazy("dashboard.key.end"), show=False),
     ]
@@ -132,7 +132,7 @@ class DashboardScreen(AreaScreen):
         timeline.detailed = self.size.height >= TALL
 
         concern_list = self.query_one(ConcernList)
-        concern_list.border_title = t("dashboard.concerns.title", count=len(state.points))
+        concern_list.border_title = t("word.concerns_count", count=len(state.points))
         concern_list.show(state.points, t("dashboard.concerns.empty"))
 
         task_list = self.query_one(TaskList)

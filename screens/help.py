@@ -27,17 +27,17 @@ def key_label(key: str) -> str:
         "down": "↓",
         "left": "←",
         "right": "→",
-        "space": t("tui.keyname.space"),
-        "escape": t("tui.keyname.escape"),
-        "enter": t("tui.keyname.enter"),
-        "delete": t("tui.keyname.delete"),
-        "backspace": t("tui.keyname.backspace"),
-        "pageup": t("tui.keyname.pageup"),
-        "pagedown": t("tui.keyname.pagedown"),
-        "home": t("tui.keyname.home"),
-        "end": t("tui.keyname.end"),
-        "tab": t("tui.keyname.tab"),
-        "shift+tab": t("tui.keyname.shift_tab"),
+        "space": t("key.name.space"),
+        "escape": t("key.name.escape"),
+        "enter": t("key.name.enter"),
+        "delete": t("key.name.delete"),
+        "backspace": t("key.name.backspace"),
+        "pageup": t("key.name.pageup"),
+        "pagedown": t("key.name.pagedown"),
+        "home": t("key.name.home"),
+        "end": t("key.name.end"),
+        "tab": t("key.name.tab"),
+        "shift+tab": t("key.name.shift_tab"),
     }
 
     def one(k: str) -> str:
@@ -67,7 +67,7 @@ def is_ours(node: object, binding: Binding) -> bool:
 class HelpScreen(Dialog[None]):
     """Every key of the screen underneath, with what it does."""
 
-    BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", lazy("tui.key.close"))]
+    BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", lazy("key.close"))]
     FOOTER: ClassVar[Lazy] = lazy("tui.help.footer")  # the last line, under the keys
 
     def __init__(self, under: Screen[object]) -> None:

@@ -115,7 +115,7 @@ def project(view: CohortView, session_id: str, now: arrow.Arrow) -> Projection:
         change_in = 1.0 - state.overtime % 1.0
     else:
         digits = clock_label(state.remaining)
-        caption = t("projector.left", minutes=minutes)
+        caption = t("session.clock.left", minutes=minutes)
         change_in = state.remaining % 1.0 or 1.0
     level = urgency(state, budget)
     if state.status is Status.PAUSED:
@@ -260,8 +260,8 @@ class ProjectorApp(SizeGuard, App[None]):
     TITLE = "facilitator"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
-        Binding("ctrl+q,q", "quit", lazy("projector.key.quit"), priority=True),
-        Binding("f1", "help", lazy("projector.key.help")),
+        Binding("ctrl+q,q", "quit", lazy("key.quit"), priority=True),
+        Binding("f1", "help", lazy("key.help")),
     ]
 
     view: var[CohortView | None] = var(None, init=False)
@@ -318,7 +318,7 @@ class ProjectorApp(SizeGuard, App[None]):
 
     def action_help_quit(self) -> None:
         """Ctrl+C: say how to quit, in the person's language."""
-        self.notify(t("projector.quit_hint", key=key_label("ctrl+q,q")))
+        self.notify(t("key.quit_hint", key=key_label("ctrl+q,q")))
 
 
 def run(path: Path, session_id: str) -> int:

@@ -90,14 +90,14 @@ class SessionScreen(ViewScreen[None]):
         Binding("c", "capture", lazy("session.key.capture")),
         Binding("escape", "leave", lazy("session.key.leave"), show=False),
         Binding("p", "clock('previous')", lazy("session.key.previous"), show=False),
-        Binding("plus", "extend", lazy("session.key.extend", minutes=EXTEND_MINUTES)),
+        Binding("plus", "extend", lazy("format.plus_minutes", minutes=EXTEND_MINUTES)),
         Binding(
-            "equals_sign", "extend", lazy("session.key.extend", minutes=EXTEND_MINUTES), show=False
+            "equals_sign", "extend", lazy("format.plus_minutes", minutes=EXTEND_MINUTES), show=False
         ),
         Binding("s", "clock('skip')", lazy("session.key.skip"), show=False),
         Binding("r", "replan", lazy("session.key.replan")),
         Binding("f", "filter", lazy("session.key.filter"), show=False),
-        Binding("e", "edit_note", lazy("session.key.edit"), show=False),
+        Binding("e", "edit_note", lazy("word.edit_note"), show=False),
         Binding("d,delete", "delete_note", lazy("session.key.delete"), show=False),
         Binding("u", "undo", lazy("session.key.undo"), show=False),
         Binding("b", "toggle_bell", lazy("session.key.bell"), show=False),
@@ -175,7 +175,7 @@ class SessionScreen(ViewScreen[None]):
             n for n in view.notes if n.session_id == self.session_id and self.note_filter.accepts(n)
         ]
         described = self.note_filter.describe(view)
-        title = t("session.feed.title", count=len(notes)) if notes else t("session.feed.empty")
+        title = t("word.session_notes", count=len(notes)) if notes else t("session.feed.empty")
         if described:
             title = t("session.feed.filtered", title=title, filter=described)
         self.query_one("#feed-title", Static).update(title)
@@ -430,20 +430,20 @@ class SessionScreen(ViewScreen[None]):
         return [
             Field(
                 "kind",
-                t("session.filter.kind"),
+                t("word.kind"),
                 "choice",
                 required=kind_required,
                 choices=[(label(k), k.value) for k in NoteKind],
             ),
             Field(
                 "structure_id",
-                t("session.filter.structure"),
+                t("word.structure"),
                 "choice",
                 choices=[(s.name, s.id) for s in self.view.structures],
             ),
             Field(
                 "lever",
-                t("session.filter.lever"),
+                t("word.lever"),
                 "choice",
                 choices=[(label(lv), lv.value) for lv in Lever],
             ),
@@ -474,9 +474,9 @@ class SessionScreen(ViewScreen[None]):
         if note is None:
             return
         fields = [
-            Field("text", t("session.note.text"), required=True),
+            Field("text", t("word.text"), required=True),
             *self._note_fields(kind_required=True),
-            Field("das", t("session.note.das")),
+            Field("das", t("word.das")),
         ]
         before = {
             "text": note.text,
@@ -499,7 +499,7 @@ class SessionScreen(ViewScreen[None]):
                 t("session.note.edited"),
             )
 
-        self.app.push_screen(FormScreen(t("session.note.edit_title"), fields, before), edited)
+        self.app.push_screen(FormScreen(t("word.edit_note"), fields, before), edited)
 
     def action_delete_note(self) -> None:
         note = self._selected_note()

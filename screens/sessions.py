@@ -40,6 +40,7 @@ from facilitator.domain import (
     Structure,
     label,
     parse_time,
+    session_name,
 )
 from facilitator.i18n import and_list, duration, lazy, plural, t
 from facilitator.live import live_session
@@ -78,7 +79,9 @@ HOUR_FIELDS = {"time": "start_time", "minutes": "end_time"}
 def short_title(session: Session, view: CohortView) -> str:
     """« S1 · État des lieux », « Bilan · Les Jardins du Martinet »: the table's names."""
     structure = view.structure(session.structure_id)
-    return t(f"sessions.short.{session.kind.value}", structure=structure.name if structure else "")
+    if session.kind is SessionKind.BILAN and structure is not None:
+        return t("sessions.bilan_of", structure=structure.name)
+    return session_name(session.kind)
 
 
 # --- what the forms ask -------------------------------------------------------------------
@@ -109,7 +112,7 @@ def session_fields(view: CohortView, new: bool) -> list[Field]:
         fields += [
             Field(
                 "kind",
-                t("sessions.field.kind"),
+                t("word.session"),
                 "choice",
                 required=True,
                 choices=[(label(kind), kind.value) for kind in SESSION_ORDER],
@@ -122,10 +125,10 @@ def session_fields(view: CohortView, new: bool) -> list[Field]:
             ),
         ]
     fields += [
-        Field("date", t("sessions.field.date"), "date", required=True),
+        Field("date", t("word.date"), "date", required=True),
         Field(
             "start_time",
-            t("sessions.field.start"),
+            t("word.start"),
             placeholder=t("sessions.field.time_placeholder"),
             check=_hour,
         ),
@@ -284,13 +287,13 @@ def edit_session(app: FacilitatorApp, view: CohortView, session: Session) -> Non
         )
 
     form = CheckedFormScreen(
-        t("sessions.form.edit", name=name),
+        t("forms.edit_title", name=name),
         session_fields(view, new=False),
         edit_values(session, view),
         check_all=check,
         aliases=HOUR_FIELDS,
         fallback="end_time",
-        keys=t("sessions.form_keys"),
+        keys=t("forms.keys"),
     )
     app.push_screen(form, edited)
 
@@ -303,10 +306,10 @@ class SessionsScreen(AreaScreen):
     WRITE_ACTIONS = frozenset(["propose", "add_session", "edit_session", "delete_session"])
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_session", lazy("sessions.key.open")),
-        Binding("p", "propose", lazy("sessions.key.propose")),
-        Binding("a", "add_session", lazy("sessions.key.add")),
-        Binding("e", "edit_session", lazy("sessions.key.edit")),
-        Binding("d,delete", "delete_session", lazy("sessions.key.delete")),
+        Binding("p", "propose", lazy("word.programme")),
+        Binding("a", "add_session", lazy("key.add")),
+        Binding("e", "edit_session", lazy("key.edit")),
+        Binding("d,delete", "delete_session", lazy("key.delete")),
         Binding("g", "agenda", lazy("agenda_editor.key.open")),
     ]
 
@@ -322,9 +325,9 @@ class SessionsScreen(AreaScreen):
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
         table.add_column("", key="mark", width=1)
-        table.add_column(t("sessions.col.session"), key="session")
-        table.add_column(t("sessions.col.date"), key="date")
-        table.add_column(t("sessions.col.when"), key="when")
+        table.add_column(t("word.session"), key="session")
+        table.add_column(t("word.date"), key="date")
+        table.add_column(t("word.when"), key="when")
         table.add_column(t("sessions.col.length"), key="length")
         table.focus()
 
@@ -539,7 +542,7 @@ class SessionsScreen(AreaScreen):
             check_all=check,
             aliases=HOUR_FIELDS,
             fallback="end_time",
-            keys=t("sessions.form_keys"),
+            keys=t("forms.keys"),
         )
         self.app.push_screen(form, added)
 

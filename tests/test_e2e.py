@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.domain import Note, SessionKind, label
+from facilitator.domain import Note, SessionKind, label, session_name
 from facilitator.i18n import t
 from facilitator.workspace import Workspace
 from tests.conftest import run_cli
@@ -115,7 +115,7 @@ def test_a_kill_9_keeps_the_note_and_the_running_clock(tmux: Tmux, demo: Path) -
     # The note is in the feed, and the clock still runs: the time left went on going down.
     screen = again.wait_for(SAID, lambda s: re.search(REMAINING, s) and remaining(s) < before)
     assert t("session.clock.not_started") not in screen
-    assert t("session.clock.paused") not in screen
+    assert t("agenda.status.paused") not in screen
 
 
 # --- issue 8: the usual path works in the terminals people have --------------------------
@@ -131,9 +131,9 @@ def test_open_a_session_start_capture_and_quit(
     environ = Path(f"/proc/{app.pid}/environ").read_bytes().split(b"\0")
     assert f"TERM={term}".encode() in environ
     assert not any(v.startswith((b"COLORTERM=", b"FACILITATOR_DATA=")) for v in environ)
-    app.wait_for(f"3 {t('tui.area.sessions')}")
+    app.wait_for(f"3 {t('word.sessions')}")
     app.press("3")
-    app.wait_for(t("sessions.col.length"), t("sessions.short.etat-des-lieux"))
+    app.wait_for(t("sessions.col.length"), session_name(SessionKind.STATE_OF_PLAY))
     app.press("Up")  # the cursor starts on the next session, the évolution in the demo
     app.press("Enter")
     ready(app)
@@ -162,7 +162,7 @@ def test_the_projector_follows_the_clock_within_two_seconds(tmux: Tmux, demo: Pa
     live.press("Space")
     pressed = time.monotonic()
     projector.wait_for(
-        t("projector.left", minutes=15),
+        t("session.clock.left", minutes=15),
         lambda s: re.search(message_pattern("projector.progress", position=1), s),
         timeout=5,
     )

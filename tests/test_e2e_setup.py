@@ -70,7 +70,7 @@ def test_a_first_programme_from_an_empty_workspace(tmux: Tmux, tmp_path: Path) -
     first, day = start.isoformat(), short_day(state_of_play)
     data = tmp_path / "empty"
     term = tmux.terminal(program(data))
-    term.wait_for(t("cohorts.title"), t("cohorts.key.new"))
+    term.wait_for(t("word.cohorts"), t("cohorts.key.new"))
 
     # The cohort: name, approach (kept), thématique, territory, DLAs, co-financers,
     # first consultant and their days, then the start date.
@@ -108,7 +108,7 @@ def test_a_first_programme_from_an_empty_workspace(tmux: Tmux, tmp_path: Path) -
 
     # The programme: full-day collective sessions, previewed, then applied.
     term.press("3")
-    term.wait_for(t("sessions.key.propose"))
+    term.wait_for(t("word.programme"))
     term.press("p")
     term.wait_for(first)
     term.press("Tab", "Tab", "Enter")  # the collective sessions' choice, opened
@@ -130,7 +130,7 @@ def test_a_first_programme_from_an_empty_workspace(tmux: Tmux, tmp_path: Path) -
     # The état des lieux agenda: an item of our own after the welcome, lunch at 12:15.
     term.press("Down")
     term.press("g")
-    term.wait_for(t("agenda_editor.col.slack"), t("agenda_editor.col.title"), "Déjeuner")
+    term.wait_for(t("agenda_editor.col.slack"), t("word.item"), "Déjeuner")
     term.press("a")
     term.wait_for(t("agenda_editor.form.add"))
     fill(term, "", "Météo du jour", "10")
@@ -149,7 +149,7 @@ def test_a_first_programme_from_an_empty_workspace(tmux: Tmux, tmp_path: Path) -
 
     # Live: the clock starts, a constat is captured.
     term.press("Escape")
-    term.wait_for(t("sessions.key.propose"))
+    term.wait_for(t("word.programme"))
     term.press("Enter")
     term.wait_for(t("session.key.start_pause"))
     term.press("Space")  # the session is weeks ahead of today: the app asks first

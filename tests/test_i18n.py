@@ -126,6 +126,33 @@ def test_every_key_used_in_code_exists() -> None:
     assert not missing, missing
 
 
+def test_every_key_a_table_or_a_list_names_exists() -> None:
+    """Keys held in a tuple or a mapping (a table's headings, the areas) are checked too:
+    any string of the code that looks like a key of a catalogue's area."""
+    known = set(catalogue("fr")) | {family(key) for key in catalogue("fr")}
+    missing = []
+    for path in python_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        fragments = {
+            id(value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.JoinedStr)
+            for value in node.values
+        }
+        missing += [
+            f"{path.name}:{node.lineno}: {node.value}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and id(node) not in fragments
+            and isinstance(node.value, str)
+            and KEY_LIKE.fullmatch(node.value)
+            and node.value.split(".", 1)[0] in AREAS
+            and not node.value.endswith(".tcss")
+            and node.value not in known
+        ]
+    assert not missing, missing
+
+
 def test_english_is_used_when_asked() -> None:
     assert t("domain.lever.ressources-financieres", "en") == "financial resources"
     assert t("domain.lever.ressources-financieres") == "ressources financières"
@@ -205,3 +232,38 @@ def test_every_text_of_the_catalogues_is_named_by_the_code() -> None:
         if key not in literal and not any(f.fullmatch(key) for f in [*families, *forms])
     ]
     assert not unnamed, unnamed
+
+
+# --- each text once -----------------------------------------------------------------------
+
+# French texts that mean different things, each kept under its own key on purpose.
+HOMOGRAPHS = {
+    "Début": "the start of an item or a session, the top of a page, the Home key",
+    "Fin": "the end of a session, the bottom of a page, the End key",
+    "en cours": "a cohort under way, a running clock, a task in progress",
+    "Annuler": "French says undo (the agenda editor) and cancel (a form) alike",
+    "Durée": "a session's length, and the key that sets an item's minutes",
+    "État": "a cohort's state, a task's status",
+    "Bilan": "the area, and a session's tag beside a note (« Review » in English)",
+    "demi-journée": "an agenda's variant, and the choice the programme dialog offers",
+}
+
+
+def family(key: str) -> str:
+    """A plural's forms are one text: ``x.one`` and ``x.other`` are ``x``."""
+    stem, _, last = key.rpartition(".")
+    return stem if last in PLURAL_FORMS else key
+
+
+def test_each_text_is_written_once() -> None:
+    """A word said in several places has one key (the glossary's words in ``word``, the
+    keys in ``key``, the formats in ``format``), so its translation cannot drift: the
+    same French under two keys is a homograph, listed with what tells its meanings apart."""
+    keys: dict[str, set[str]] = {}
+    for key, text in catalogue("fr").items():
+        keys.setdefault(text, set()).add(family(key))
+    repeated = {text: sorted(k) for text, k in keys.items() if len(k) > 1}
+    assert set(repeated) - set(HOMOGRAPHS) == set(), {
+        text: repeated[text] for text in set(repeated) - set(HOMOGRAPHS)
+    }
+    assert set(HOMOGRAPHS) <= set(repeated), set(HOMOGRAPHS) - set(repeated)

@@ -59,11 +59,11 @@ def test_every_screen_of_the_app_describes_its_keys_in_the_language_of_the_momen
 
 
 def test_a_lazy_key_is_looked_up_each_time_it_is_shown() -> None:
-    text = lazy("session.key.extend", minutes=5)
-    assert text.key == "session.key.extend"
-    assert spoken(text) == t("session.key.extend", minutes=5) == "+5 min"
+    text = lazy("format.plus_minutes", minutes=5)
+    assert text.key == "format.plus_minutes"
+    assert spoken(text) == t("format.plus_minutes", minutes=5) == "+5 min"
     set_language("en")
-    assert spoken(text) == t("session.key.extend", "en", minutes=5)
+    assert spoken(text) == t("format.plus_minutes", "en", minutes=5)
     assert spoken("Copy") == "Copy"  # Textual's own text is shown as it is
 
 
@@ -76,7 +76,7 @@ def test_a_binding_s_group_is_spoken_too() -> None:
     shown = spoken_binding(resize)
     assert shown.group is not None
     assert shown.group.description == t("agenda_editor.key.resize", "en", minutes=5)
-    assert shown.description == t("agenda_editor.key.longer", "en", minutes=5)
+    assert shown.description == t("format.plus_minutes", "en", minutes=5)
 
 
 def footer_words(app) -> set[str]:  # type: ignore[no-untyped-def]
@@ -121,10 +121,10 @@ async def test_switching_language_in_one_process_changes_footer_help_and_palette
             seen.setdefault(lang, (footer, helped, palette))
             assert seen[lang] == (footer, helped, palette)  # back to French, French again
 
-            quit_, help_ = t("tui.key.quit", lang), t("tui.key.help", lang)
+            quit_, help_ = t("key.quit", lang), t("key.help", lang)
             assert help_ in footer and {quit_, help_} <= helped
             assert {quit_, help_} <= palette
-        assert t("tui.key.quit", "en") != t("tui.key.quit", "fr")
+        assert t("key.quit", "en") != t("key.quit", "fr")
         for french, english in zip(seen["fr"], seen["en"], strict=True):
             assert french != english
             assert not {w for w in french | english if "." in w and w == w.lower() and " " not in w}
@@ -230,14 +230,14 @@ def test_days_are_counted_as_each_language_counts(value: float, lang: str, said:
 
 def test_a_plural_form_a_catalogue_lacks_is_its_other_form() -> None:
     """CLDR gives French a « many » form for whole millions; the catalogues say « other »."""
-    assert plural("format.days", 1_000_000, "fr") == "1000000 jours"
-    assert plural("format.days", 1_000_000.0, "fr") == "1\u202f000\u202f000 jours"
+    assert plural("format.unit.day", 1_000_000, "fr") == "1000000 jours"
+    assert plural("format.unit.day", 1_000_000.0, "fr") == "1\u202f000\u202f000 jours"
 
 
 def test_integers_are_counted_without_being_rewritten() -> None:
-    assert plural("format.days", 1, "en") == "1 day"
-    assert plural("format.days", 2, "en") == "2 days"
-    assert plural("format.days", 0, "fr") == "0 jour"
+    assert plural("format.unit.day", 1, "en") == "1 day"
+    assert plural("format.unit.day", 2, "en") == "2 days"
+    assert plural("format.unit.day", 0, "fr") == "0 jour"
 
 
 def test_a_list_is_joined_as_each_language_joins_it() -> None:

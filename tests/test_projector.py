@@ -60,7 +60,7 @@ def test_it_counts_down_warns_then_counts_the_overtime(demo_workspace: Workspace
     press(store, session, "start", FIXED_NOW)
     running = shown_at(store, session, minutes=3, seconds=25)
     assert (running.digits, running.level) == ("11:35", "")
-    assert running.caption == t("projector.left", minutes=15)
+    assert running.caption == t("session.clock.left", minutes=15)
     assert shown_at(store, session, minutes=13).level == "warn"
     over = shown_at(store, session, minutes=16, seconds=5)
     assert (over.digits, over.level) == ("+01:05", "over")
@@ -269,7 +269,7 @@ async def test_only_quit_and_help_keys(demo_workspace: Workspace) -> None:
         assert isinstance(room.app.screen, ProjectorHelp)
         table = room.app.screen.query_one(DataTable)
         actions = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
-        assert actions == {t("projector.key.quit"), t("projector.key.help")}
+        assert actions == {t("key.quit"), t("key.help")}
         await room.pilot.press("escape")
         assert isinstance(room.app.screen, ProjectorScreen)
         await room.pilot.press("escape")  # nowhere to go back to: nothing happens

@@ -838,7 +838,7 @@ def test_three_gaps_too_close_are_listed_in_order_then_joined() -> None:
     parts = [
         t(
             "rules.collective-sessions-too-close.gap",
-            days=plural("rules.unit.day", days),
+            days=plural("format.unit.day", days),
             first=t(f"rules.kind.{first}"),
             first_date=day.strftime("%d/%m/%Y"),
             second=t(f"rules.kind.{second}"),

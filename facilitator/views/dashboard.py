@@ -311,7 +311,7 @@ def next_step_line(
     session = milestone.focus
     if session is None:
         what = (
-            t("dashboard.bilans.title", lang)
+            t("word.bilans", lang)
             if milestone.kind == SessionKind.BILAN
             else _kind(milestone.kind, lang)
         )
@@ -339,7 +339,7 @@ def next_step_line(
         )
     if step.to_chase:
         parts.append(plural("dashboard.next.to_chase", step.to_chase, lang))
-    return t("dashboard.separator", lang).join(parts)
+    return t("format.separator", lang).join(parts)
 
 
 def _when(day: dt.date, today: dt.date, lang: str) -> str:
@@ -356,11 +356,7 @@ def _bilans_entry(
 ) -> TimelineEntry:
     """All the bilans on two lines: how many, from when to when, and how far the next one is."""
     count = len(milestone.sessions)
-    title = (
-        t("dashboard.bilans.count", lang, count=count)
-        if count
-        else t("dashboard.bilans.title", lang)
-    )
+    title = t("dashboard.bilans.count", lang, count=count) if count else t("word.bilans", lang)
     undated = count - len(milestone.dated)
     dates = [s.date for s in milestone.dated if s.date is not None]
     parts: list[str] = []
@@ -405,15 +401,11 @@ def _bilans_entry(
         TimelineEntry(
             stage=stage(s),
             title=names.get(s.structure_id or "", ""),
-            when=day_words(s.date, "short", lang)
-            if s.date
-            else t("dashboard.timeline.undated", lang),
+            when=day_words(s.date, "short", lang) if s.date else t("word.undated", lang),
         )
         for s in milestone.sessions
     )
-    return TimelineEntry(
-        milestone.stage, title, t("dashboard.separator", lang).join(parts), details
-    )
+    return TimelineEntry(milestone.stage, title, t("format.separator", lang).join(parts), details)
 
 
 def timeline_entries(
@@ -431,7 +423,7 @@ def timeline_entries(
         if session is None:
             when = t("dashboard.timeline.unplanned", lang)
         elif session.date is None:
-            when = t("dashboard.timeline.undated", lang)
+            when = t("word.undated", lang)
         else:
             when = _when(session.date, today, lang)
         entries.append(TimelineEntry(milestone.stage, title, when))
@@ -475,7 +467,7 @@ def task_note(digest: TaskDigest, lang: str | None = None) -> str:
         parts.append(plural("dashboard.tasks.later", digest.later, lang))
     if digest.done:
         parts.append(plural("dashboard.tasks.done", digest.done, lang))
-    return t("dashboard.separator", lang).join(parts)
+    return t("format.separator", lang).join(parts)
 
 
 @dataclass(frozen=True)
@@ -509,7 +501,7 @@ def days_lines(
             lang,
             min=number(consultants.needed_min, lang),
             max=number(consultants.needed_max, lang),
-            structures=plural("rules.unit.structure", consultants.structures, lang),
+            structures=plural("format.unit.structure", consultants.structures, lang),
         )
     else:
         needed = t("dashboard.days.needed_unknown", lang)

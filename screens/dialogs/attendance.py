@@ -147,14 +147,14 @@ def person_text(
 HINTS = (
     (
         ("attendance.hint.cycle_keys", "attendance.hint.cycle"),
-        ("attendance.hint.present_key", "attendance.hint.present"),
-        ("attendance.hint.excused_key", "attendance.hint.excused"),
-        ("attendance.hint.absent_key", "attendance.hint.absent"),
+        ("attendance.hint.present_key", "domain.presence.present"),
+        ("attendance.hint.excused_key", "domain.presence.excuse"),
+        ("attendance.hint.absent_key", "domain.presence.absent"),
     ),
     (
-        ("attendance.hint.clear_key", "attendance.hint.clear"),
+        ("key.name.delete", "attendance.hint.clear"),
         ("attendance.hint.all_key", "attendance.hint.all"),
-        ("attendance.hint.close_key", "attendance.hint.close"),
+        ("key.name.escape", "attendance.hint.close"),
     ),
 )
 """The keys on two lines, marking first: each line fits 80 columns, so no key is
@@ -211,7 +211,7 @@ class AttendanceScreen(ListDialog):
     WRITE_ACTIONS = frozenset(["all_present", "clear", "cycle", "mark"])
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss", lazy("attendance.key.close")),
+        Binding("escape", "dismiss", lazy("key.close")),
         Binding("space", "cycle", lazy("attendance.key.cycle")),
         Binding("p", "mark('present')", lazy("attendance.key.present")),
         Binding("e", "mark('excuse')", lazy("attendance.key.excused")),

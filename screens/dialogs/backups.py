@@ -26,7 +26,7 @@ class BackupsScreen(WriteGuard, Dialog[bool]):
 
     WRITE_ACTIONS = frozenset(["restore"])
     BINDINGS = [
-        Binding("escape", "dismiss(False)", lazy("tui.key.close")),
+        Binding("escape", "dismiss(False)", lazy("key.close")),
         Binding("enter", "restore", lazy("backups.key.restore")),
     ]
 

@@ -70,8 +70,8 @@ def review_fields() -> list[Field]:
             t("bilan.review.third_person_role"),
             placeholder=t("bilan.review.third_person_role_placeholder"),
         ),
-        Field("next_steps", t("bilan.review.next_steps")),
-        Field("follow_up", t("bilan.review.follow_up"), "date"),
+        Field("next_steps", t("word.next_steps")),
+        Field("follow_up", t("word.follow_up"), "date"),
     ]
     return fields
 

@@ -104,7 +104,7 @@ def task_prompt(task: PreparatoryTask, today: dt.date) -> Table:
     late = task.late(today)
     # Fixed widths for the state and the date, so every task's title starts in one column.
     state_width = max(len(label(status)) for status in TaskStatus) + 2
-    date_width = len(dt.date(2026, 12, 31).strftime(t("intersession.date_format"))) + 2
+    date_width = len(dt.date(2026, 12, 31).strftime(t("format.short_date"))) + 2
     grid = Table.grid(padding=(0, 1))
     grid.add_column(width=1)
     grid.add_column(width=state_width, no_wrap=True)
@@ -114,7 +114,7 @@ def task_prompt(task: PreparatoryTask, today: dt.date) -> Table:
         f"{STATUS_MARKS[task.status]} {label(task.status)}", style=STATUS_STYLES[task.status]
     )
     due = Text(
-        task.due.strftime(t("intersession.date_format")) if task.due else "—",
+        task.due.strftime(t("format.short_date")) if task.due else "—",
         style="dim" if not late else "bold red",
     )
     if late:
@@ -129,7 +129,7 @@ class IntersessionScreen(ListDialog):
     WRITE_ACTIONS = frozenset(["add", "cycle_status"])
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss", lazy("intersession.key.close")),
+        Binding("escape", "dismiss", lazy("key.close")),
         Binding("n,plus", "add", lazy("intersession.key.add")),
         Binding("space", "cycle_status", lazy("intersession.key.status")),
     ]
@@ -160,9 +160,7 @@ class IntersessionScreen(ListDialog):
         upcoming = session_of_kind(
             view, before, session.structure_id if session.kind == SessionKind.BILAN else None
         )
-        when = (
-            format_day(upcoming.date) if upcoming and upcoming.date else t("intersession.no_date")
-        )
+        when = format_day(upcoming.date) if upcoming and upcoming.date else t("word.undated")
         self.query_one("#intersession-title", Static).update(
             t("intersession.title", session=label(before))
         )

@@ -56,7 +56,7 @@ def programme_fields(redate: bool = False) -> list[Field]:
         Field("start", t("sessions.programme.field.start"), "date", required=True, check=_start),
         Field(
             "intro",
-            t("sessions.programme.field.intro"),
+            t("domain.sessionkind.intro"),
             "choice",
             required=True,
             choices=[(t(f"sessions.programme.intro.{v}"), v) for v in INTRO_VARIANTS],
@@ -99,7 +99,7 @@ def change_words(proposed: ProposedSession, view: CohortView) -> str:
         if any(a.session_id == session_id for a in view.attendance):
             return t("sessions.programme.change.kept_attendance")
         return t("sessions.programme.change.kept_clock")
-    return t(f"sessions.programme.change.{proposed.change.value}")
+    return t(f"programme.change.{proposed.change.value}")
 
 
 def short_day(day: dt.date) -> str:
@@ -115,7 +115,7 @@ def preview(
     session as the Sessions area's table does."""
     again = any(p.change is not Change.NEW for p in proposal.sessions)
     table = Table(box=None, pad_edge=False, show_edge=False, expand=True, padding=(0, 1))
-    table.add_column(t("sessions.col.session"), ratio=3, no_wrap=True, overflow="ellipsis")
+    table.add_column(t("word.session"), ratio=3, no_wrap=True, overflow="ellipsis")
     table.add_column(t("sessions.programme.col.day"), no_wrap=True)
     table.add_column(t("sessions.programme.col.hours"), no_wrap=True)
     if again:
@@ -184,7 +184,7 @@ class ProgrammePreviewScreen(Dialog[bool]):
     """True to apply the proposal, False to go back to the choices."""
 
     BINDINGS = [
-        Binding("enter", "answer(True)", lazy("sessions.programme.key.apply")),
+        Binding("enter", "answer(True)", lazy("key.apply")),
         Binding("escape", "answer(False)", lazy("sessions.programme.key.back")),
     ]
     # Below 40 rows the dialog takes the whole height and the list scrolls in what is

@@ -22,7 +22,7 @@ class ReplanScreen(Dialog[bool]):
 
     BINDINGS = [
         Binding("escape", "answer(False)", lazy("forms.cancel")),
-        Binding("enter", "answer(True)", lazy("session.replan.apply")),
+        Binding("enter", "answer(True)", lazy("key.apply")),
     ]
 
     def __init__(
@@ -49,7 +49,7 @@ class ReplanScreen(Dialog[bool]):
             with Horizontal(id="replan-buttons", classes="buttons"):
                 yield Button(t("forms.cancel"), id="keep")
                 yield Button(
-                    t("session.replan.apply"),
+                    t("key.apply"),
                     id="apply",
                     variant="primary",
                     disabled=not proposal.gained,
@@ -58,7 +58,7 @@ class ReplanScreen(Dialog[bool]):
     def on_mount(self) -> None:
         table = self.query_one("#replan", DataTable)
         table.add_columns(
-            t("session.replan.col.item"),
+            t("word.item"),
             t("session.replan.col.before"),
             t("session.replan.col.after"),
         )

@@ -32,7 +32,7 @@ from textual.coordinate import Coordinate
 from textual.events import Resize
 from textual.widgets import DataTable, Static
 
-from facilitator.domain import Lever, Note, NoteKind, Session, SessionKind, label
+from facilitator.domain import Lever, Note, NoteKind, Session, SessionKind, label, lever_short
 from facilitator.i18n import lazy, t
 from facilitator.view import CohortView
 from facilitator.views.synthesis import (
@@ -103,10 +103,6 @@ def legend() -> Text:
 # --- drawing --------------------------------------------------------------------------
 
 
-def lever_tag(note: Note) -> str:
-    return t(f"synthesis.lever_short.{note.lever.value}") if note.lever else ""
-
-
 def note_line(note: Note, *, kind: bool = False, structure: str = "", indent: int = 4) -> Padding:
     """One note as a bullet that wraps under its own text, with dim tags after it."""
     out = Text()
@@ -115,7 +111,7 @@ def note_line(note: Note, *, kind: bool = False, structure: str = "", indent: in
         out.append(label(note.kind), style="bold")
         out.append(" · ", style="dim")
     out.append(note.text)
-    tags = [tag for tag in (structure, lever_tag(note)) if tag]
+    tags = [tag for tag in (structure, lever_short(note.lever) if note.lever else "") if tag]
     if tags:
         out.append("  (" + " · ".join(tags) + ")", style="dim")
     return Padding(out, (0, 0, 0, indent))
@@ -175,7 +171,7 @@ class SynthesisScreen(ViewModal[None]):
     """The synthesis of one session: read-only, scrollable, follows the store."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,m", "back", lazy("synthesis.key.close")),
+        Binding("escape,m", "back", lazy("key.close")),
     ]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
 
@@ -228,7 +224,7 @@ class SynthesisScreen(ViewModal[None]):
         elif session.kind == SessionKind.EVOLUTION:
             self._show_matrix(view, session, notes)
         else:
-            summary = t("synthesis.summary.notes", count=len(notes))
+            summary = t("word.session_notes", count=len(notes))
             self.query_one("#synthesis-summary", Static).update(summary)
             self.query_one("#synthesis-text", Static).update(by_kind_renderable(view, notes))
 
@@ -254,7 +250,7 @@ class SynthesisScreen(ViewModal[None]):
         matrix = evolution_matrix(view, session)
         self._matrix = matrix
         # The total row counts the four kinds; the line above says what the matrix leaves out.
-        parts = [t("synthesis.summary.notes", count=len(notes))]
+        parts = [t("word.session_notes", count=len(notes))]
         actions = sum(n.kind == NoteKind.ACTION for n in notes)
         if actions:
             parts.append(t("synthesis.summary.actions", count=actions))
@@ -268,7 +264,7 @@ class SynthesisScreen(ViewModal[None]):
     def _lever_header(self, column: str, full: bool) -> Text:
         if column == NO_LEVER:
             return Text(t("synthesis.no_lever"), style="dim")
-        name = label(Lever(column)) if full else t(f"synthesis.lever_short.{column}")
+        name = label(Lever(column)) if full else lever_short(Lever(column))
         return Text(capitalized(name), style="bold")
 
     def _draw_matrix(self) -> None:
@@ -302,7 +298,7 @@ class SynthesisScreen(ViewModal[None]):
         }
         longest = max(
             [cell_len(n) for n in names.values()]
-            + [cell_len(t("synthesis.col.structure")), cell_len(t("synthesis.total"))]
+            + [cell_len(t("word.structure")), cell_len(t("synthesis.total"))]
         )
         pad = 2 * table.cell_padding
         for full in (True, False):
@@ -316,7 +312,7 @@ class SynthesisScreen(ViewModal[None]):
                 break
         table.clear(columns=True)
         table.add_column(
-            Text(t("synthesis.col.structure"), style="bold"),
+            Text(t("word.structure"), style="bold"),
             key=NAME_COLUMN,
             width=max(MIN_NAME_WIDTH, min(longest, room)),
         )

@@ -33,7 +33,11 @@ NOTHING = "—"
 NAME_COLUMN = "name"
 PREP_COLUMN = "prep"
 NOTES_COLUMN = "notes"
-OWN_COLUMNS = (NAME_COLUMN, PREP_COLUMN, NOTES_COLUMN)  # the others are session kinds
+OWN_COLUMNS = {  # the others are session kinds
+    NAME_COLUMN: "word.structure",
+    PREP_COLUMN: "board.col.prep",
+    NOTES_COLUMN: "word.notes",
+}
 
 
 SORT_COLUMNS: dict[BoardSort, tuple[str, ...]] = {
@@ -83,7 +87,7 @@ def stage_text(cell: StageCell, palette: Palette) -> Text:
     if not cell.held:
         if cell.date is None:
             return Text(NOTHING, style=palette.muted)
-        return Text(cell.date.strftime(t("board.short_date_format")), style=palette.muted)
+        return Text(cell.date.strftime(t("format.short_date")), style=palette.muted)
     count = f"{cell.present}/{cell.participants}"
     if cell.participants == 0:
         return Text(count, style=palette.muted)
@@ -155,7 +159,7 @@ class BoardMatrix(NameTable):
         underlined = SORT_COLUMNS[sort]
         headers = [
             Text(
-                t(f"board.col.{key}") if key in OWN_COLUMNS else session_tag(SessionKind(key)),
+                t(OWN_COLUMNS[key]) if key in OWN_COLUMNS else session_tag(SessionKind(key)),
                 style=Style(bold=True, underline=True) if key in underlined else Style(),
             )
             for key in keys

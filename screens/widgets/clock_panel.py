@@ -45,7 +45,7 @@ def time_line(state: ClockState, budget: float) -> Text:
         big = Text(clock_label(state.remaining), style="bold")
         text = big + Text(" " + t("session.clock.left", minutes=round(budget / 60)))
     if state.status is Status.PAUSED:
-        text += Text("  ⏸ " + t("session.clock.paused"), style="bold")
+        text += Text("  ⏸ " + t("agenda.status.paused"), style="bold")
     elif state.status is Status.NOT_STARTED:
         text += Text("  " + t("session.clock.not_started"))
     return text

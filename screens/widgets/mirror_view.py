@@ -176,7 +176,7 @@ class MirrorView(VerticalGroup):
             return
         if not mirror.themes:
             with VerticalGroup(id="mirror-empty", classes="panel") as panel:
-                panel.border_title = t("bilan.mirror.empty.title")
+                panel.border_title = t("word.mirror")
                 yield Static(t("bilan.mirror.empty"), classes="mirror--empty")
             return
         for lever, themes in themes_by_lever(mirror.themes).items():

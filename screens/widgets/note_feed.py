@@ -12,8 +12,9 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from facilitator.domain import Lever, Note, NoteKind, label
+from facilitator.domain import Lever, Note, NoteKind, label, lever_short
 from facilitator.i18n import t
+from facilitator.text import clip
 from facilitator.view import CohortView
 
 
@@ -90,10 +91,7 @@ def note_text(note: Note, view: CohortView, width: int) -> Text:
     if structure is not None:
         meta.append(structure.name)
     if note.lever is not None:
-        meta.append(t(f"feed.lever.{note.lever.value}"))
+        meta.append(lever_short(note.lever))
     if note.das:
         meta.append(note.das)
-    line = " · ".join(meta)
-    if len(line) > width:
-        line = line[: width - 1] + "…"
-    return Text.assemble((line, "dim"), "\n", note.text)
+    return Text.assemble((clip(t("format.separator").join(meta), width), "dim"), "\n", note.text)

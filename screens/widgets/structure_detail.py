@@ -60,7 +60,7 @@ class StructureFacts:
 
 
 def _date(day: dt.date) -> str:
-    return day.strftime(t("board.date_format"))
+    return day.strftime(t("format.date"))
 
 
 def _heading(text: str) -> Content:
@@ -93,10 +93,10 @@ def structure_facts(structure: Structure, palette: Palette) -> Table:
         else:
             created.append(f"{LATE_MARK} {t(f'board.detail.{key}.no')}", style=palette.warn)
     rows = [
-        (t("board.detail.sector"), Text(structure.sector or NOTHING)),
-        (t("board.detail.network"), Text(structure.network or NOTHING)),
+        (t("word.sector"), Text(structure.sector or NOTHING)),
+        (t("word.network"), Text(structure.network or NOTHING)),
         (t("board.detail.created"), created),
-        (t("board.detail.das"), Text(", ".join(structure.das) or NOTHING)),
+        (t("word.das"), Text(", ".join(structure.das) or NOTHING)),
     ]
     grid = _grid(max(cell_len(name) for name, _ in rows))
     for name, value in rows:
@@ -252,7 +252,7 @@ class ParticipantsSection(Vertical):
         )
         self.query_one(".detail-heading", Static).update(
             Content.assemble(
-                _heading(t("board.detail.participants", count=count)),
+                _heading(t("word.participants_count", count=count)),
                 Content.from_markup("  [$foreground-muted]$legend[/]", legend=legend),
             )
         )
@@ -320,11 +320,11 @@ class StructureDetail(VerticalScroll):
         if facts.tasks:
             body.update(task_rows(facts.tasks, facts.today, palette))
         else:
-            body.update(Text(t("board.detail.no_tasks"), style=palette.muted))
+            body.update(Text(t("word.no_tasks"), style=palette.muted))
 
     def _show_concerns(self, facts: StructureFacts, palette: Palette) -> None:
         self.query_one("#detail-concerns-title", Static).update(
-            _heading(t("board.detail.concerns", count=len(facts.concerns)))
+            _heading(t("word.concerns_count", count=len(facts.concerns)))
         )
         body = self.query_one("#detail-concerns", Static)
         if facts.concerns:

@@ -39,6 +39,7 @@ from facilitator.domain import (
     Session,
     TaskStatus,
     label,
+    session_name,
 )
 from facilitator.i18n import plural, t
 from facilitator.programme import day_words, format_day, humanize_day
@@ -74,7 +75,7 @@ BILAN_KINDS = (NoteKind.VISION_CHANGE, NoteKind.FEEDBACK)
 
 def lever_name(lever: Lever | None) -> str:
     """The lever as a heading: « Ressources financières », « Sans levier »."""
-    name = label(lever) if lever is not None else t("bilan.thread.no_lever")
+    name = label(lever) if lever is not None else t("word.no_lever")
     return name[:1].upper() + name[1:]
 
 
@@ -99,13 +100,13 @@ def note_text(note: Note, *, lever: bool = True, das: bool = True) -> Content:
 def participant_text(person: Participant) -> Content:
     role = label(person.role)
     if person.speaks_for_governance and not person.role.is_governance:
-        role = t("bilan.thread.role_governance", role=role)
+        role = t("word.role_governance", role=role)
     return Content.assemble((person.name, "bold"), t("bilan.thread.role", role=role))
 
 
 def session_title(session: Session, today: dt.date) -> Content:
     """« État des lieux · mardi 6 octobre (il y a 51 jours) »."""
-    name = t(f"bilan.session.{session.kind.value}")
+    name = session_name(session.kind)
     if session.date is None:
         when = t("bilan.thread.undated")
     else:
@@ -114,40 +115,40 @@ def session_title(session: Session, today: dt.date) -> Content:
             date=day_words(session.date, "long"),
             relative=humanize_day(session.date, today),
         )
-    return Content.assemble((name, "bold"), t("bilan.thread.separator"), when)
+    return Content.assemble((name, "bold"), t("format.separator"), when)
 
 
 def presence_line(attendance: SessionAttendance) -> str:
     """Who came, in words, the gouvernance first since the guidance asks for it:
     « ◆ gouvernance représentée · présent·es : … · excusé·es : … »."""
     if not (attendance.present or attendance.excused or attendance.absent):
-        return t("bilan.thread.not_marked")
+        return t("word.presence.unmarked")
     parts = [
         t("bilan.thread.governance_in", mark=GOVERNANCE_IN)
         if attendance.governance_present
         else t("bilan.thread.governance_out", mark=GOVERNANCE_OUT)
     ]
     groups = (
-        ("bilan.thread.present", attendance.present),
-        ("bilan.thread.excused", attendance.excused),
-        ("bilan.thread.absent", attendance.absent),
-        ("bilan.thread.unmarked", attendance.unmarked),
+        ("word.presence.present", attendance.present),
+        ("word.presence.excused", attendance.excused),
+        ("word.presence.absent", attendance.absent),
+        ("word.presence.not_marked", attendance.unmarked),
     )
     parts += [t(key, names=names(people)) for key, people in groups if people]
-    return t("bilan.thread.separator").join(parts)
+    return t("format.separator").join(parts)
 
 
 def task_text(task: PreparatoryTask, today: dt.date) -> Content:
     """« Présenter les constats au CA — fait · avant L'évolution »."""
     parts = [
         label(task.status),
-        t("bilan.thread.task_before", session=t(f"bilan.session.{task.before.value}")),
+        t("bilan.thread.task_before", session=session_name(task.before)),
     ]
     if task.due is not None and task.status != TaskStatus.DONE:
         parts.append(humanize_day(task.due, today))
     return Content.assemble(
         task.title,
-        (t("bilan.thread.note_where", where=t("bilan.thread.separator").join(parts)), "dim"),
+        (t("bilan.thread.note_where", where=t("format.separator").join(parts)), "dim"),
     )
 
 
@@ -168,14 +169,14 @@ def review_lines(review: BilanReview, today: dt.date) -> list[tuple[str, str]]:
     if review.third_person or review.third_person_role:
         who = review.third_person or t("bilan.thread.unnamed")
         if review.third_person_role:
-            who = t("bilan.thread.person_role", name=who, role=review.third_person_role)
+            who = t("format.person_role", name=who, role=review.third_person_role)
         rows.append((t("bilan.thread.third_person"), who))
     if review.next_steps:
-        rows.append((t("bilan.thread.next_steps"), review.next_steps))
+        rows.append((t("word.next_steps"), review.next_steps))
     if review.follow_up is not None:
         rows.append(
             (
-                t("bilan.thread.follow_up"),
+                t("word.follow_up"),
                 t(
                     "bilan.thread.when",
                     date=format_day(review.follow_up),
@@ -319,22 +320,22 @@ class ThreadView(VerticalGroup):
             evolution.border_title = t("bilan.thread.evolution")
             yield from self._evolution(thread)
         with VerticalGroup(id="thread-before-after", classes="panel") as before_after:
-            before_after.border_title = t("bilan.thread.before_after")
+            before_after.border_title = t("word.before_after")
             yield from self._before_after(thread.before_after)
         with VerticalGroup(id="thread-bilan", classes="panel") as bilan:
-            bilan.border_title = t("bilan.thread.bilan")
+            bilan.border_title = t("domain.sessionkind.bilan")
             yield from self._bilan(thread)
 
     # --- panels ---------------------------------------------------------------------------
 
     def _journey(self, thread: Thread) -> ComposeResult:
-        yield Static(t("bilan.thread.participants"), classes="thread--heading")
+        yield Static(t("word.participants"), classes="thread--heading")
         if not thread.participants:
             yield Static(t("bilan.thread.no_participants"), classes="thread--empty")
         for person in thread.participants:
             mark = GOVERNANCE_IN if person.speaks_for_governance else ""
             yield Bullet(mark, participant_text(person))
-        yield Static(t("bilan.thread.sessions"), classes="thread--heading")
+        yield Static(t("word.sessions"), classes="thread--heading")
         for attendance in thread.sessions:
             session = attendance.session
             done = session.held(self.today)
@@ -342,8 +343,8 @@ class ThreadView(VerticalGroup):
             if done and attendance.notes:
                 text = Content.assemble(
                     text,
-                    t("bilan.thread.separator"),
-                    plural("bilan.thread.notes", attendance.notes),
+                    t("format.separator"),
+                    plural("word.note_count", attendance.notes),
                 )
             if done:
                 text = Content.assemble(text, "\n", presence_line(attendance))
@@ -421,7 +422,7 @@ class ThreadView(VerticalGroup):
 
     def _before_after(self, rows: Sequence[BeforeAfter]) -> ComposeResult:
         if not rows:
-            yield Static(t("bilan.thread.no_levers"), classes="thread--empty")
+            yield Static(t("word.no_levers"), classes="thread--empty")
         for row in rows:
             yield Static(lever_name(row.lever), classes="thread--heading")
             with VerticalGroup(classes="thread--group"), VerticalGroup(classes="thread--columns"):
@@ -456,7 +457,7 @@ class ThreadView(VerticalGroup):
             BILAN_KINDS,
             "bilan.thread.missing_bilan" if bilan is not None else "bilan.thread.missing",
         )
-        yield Static(t("bilan.thread.review"), classes="thread--heading")
+        yield Static(t("word.report"), classes="thread--heading")
         review = thread.review
         if review is None:
             hint = (
