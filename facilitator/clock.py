@@ -122,6 +122,9 @@ class ClockState:
 # --- the rules shared by the replay and by make_event ------------------------
 
 _ACTIONS = frozenset(a.value for a in Action)
+# The presses that record an item: the one to go to (jump), or the one they end, so
+# that two screens pressing « next » together end one item, not two.
+_NAMING_AN_ITEM = frozenset({Action.JUMP, Action.NEXT, Action.SKIP, Action.PREVIOUS})
 
 
 def _refusal(
@@ -146,6 +149,10 @@ def _refusal(
         return None
     assert current is not None  # running or paused always has a current item
     match action:
+        case Action.NEXT | Action.SKIP | Action.PREVIOUS if item is not None and item != current:
+            # The press names the item it ends: pressed for one another screen has
+            # already left, it is a second press for the same moment, not a new one.
+            return InvalidInput("agenda.clock.error.moved_on", "action", value=item + 1)
         case Action.START:
             return InvalidInput("agenda.clock.error.already_started", "action")
         case Action.PAUSE if status is Status.PAUSED:
@@ -397,7 +404,7 @@ def make_event(
         action=Action(action).value,
         at=at.to("utc"),
         minutes=minutes if action == Action.EXTEND else 0,
-        item=item if action == Action.JUMP else None,
+        item=item if action in _NAMING_AN_ITEM else None,
     )
 
 

@@ -87,7 +87,9 @@ class SessionScreen(ViewScreen[None]):
     BINDINGS = [
         Binding("space", "toggle_clock", lazy("session.key.start_pause")),
         Binding("n", "clock('next')", lazy("session.key.next")),
-        Binding("c", "capture", lazy("session.key.capture")),
+        # A priority binding runs as the key is read, before the keys after it are handed
+        # to the widget that has the focus: they go to the capture line (see action_capture).
+        Binding("c", "capture", lazy("session.key.capture"), priority=True),
         Binding("escape", "leave", lazy("session.key.leave"), show=False),
         Binding("p", "clock('previous')", lazy("session.key.previous"), show=False),
         Binding("plus", "extend", lazy("format.plus_minutes", minutes=EXTEND_MINUTES)),
@@ -323,7 +325,9 @@ class SessionScreen(ViewScreen[None]):
             self.notify(t(f"session.refused.{action.value}"), severity="warning", timeout=3)
             return
         try:
-            event = make_event(state, self.session_id, action.value, now, minutes=minutes)
+            event = make_event(
+                state, self.session_id, action.value, now, minutes=minutes, item=state.current
+            )
         except InvalidInput as error:
             self.notify(error.message, severity="warning", timeout=3)
             return
@@ -391,9 +395,14 @@ class SessionScreen(ViewScreen[None]):
 
     # --- capture ------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "capture" and isinstance(self.focused, Input):
+            return False  # « c » typed in a line is a letter
+        return super().check_action(action, parameters)
+
     def action_capture(self) -> None:
-        # At once, not after the keys already queued: text typed right after « c »
-        # (a paste, a laggy SSH link) must land in the line, not on the screen's keys.
+        # At once, as « c » is read: the text typed right after it (a paste, a laggy SSH
+        # link that sends it all in one read) lands in the line, not on the screen's keys.
         self.set_focus(self.query_one(CaptureLine).input)
 
     def action_leave(self) -> None:

@@ -158,6 +158,32 @@ def test_skip_moves_on_and_the_skipped_item_no_longer_counts() -> None:
     assert back.current == 0 and not back.runs[0].skipped  # going back means doing it
 
 
+def test_two_screens_pressing_next_together_end_one_item() -> None:
+    """Each « next » names the item it ends: the second press, made for the item the
+    first one has already ended, is ignored instead of skipping the item after it."""
+    events = [
+        ev("start", at("09:00")),
+        ev("next", at("09:15"), item=0),
+        ev("next", at("09:15", 1), item=0),  # the other screen, a second later
+    ]
+    state = clock_state(MORNING, events, at("09:20"))
+    assert state.current == 1 and not state.runs[1].done
+    assert [(e.action, e.item) for e in state.ignored] == [("next", 0)]
+    # The item the clock is on is ended: the press goes through, as before.
+    moved = clock_state(MORNING, [*events, ev("next", at("09:20"), item=1)], at("09:21"))
+    assert moved.current == 2 and moved.ignored == state.ignored
+    # A press that names no item (made before presses named one) moves on as it did.
+    old = clock_state(MORNING, [*events[:2], ev("next", at("09:15", 1))], at("09:20"))
+    assert old.current == 2
+
+
+def test_a_press_records_the_item_it_ends() -> None:
+    state = clock_state(MORNING, [ev("start", at("09:00"))], at("09:01"))
+    for action in ("next", "skip"):
+        assert make_event(state, "s1", action, at("09:01"), item=0).item == 0
+    assert make_event(state, "s1", "pause", at("09:01"), item=0).item is None
+
+
 def test_jump_and_previous() -> None:
     events = [
         ev("start", at("09:00")),
@@ -343,6 +369,16 @@ ON_THE_LAST = [*START, ev("jump", at("09:10"), item=2)]
         (START, "jump", {}, "bad_item", "item", {"value": "?", "count": 3}),
         (START, "jump", {"item": 0}, "same_item", "item", {}),
         (START, "extend", {}, "zero_extension", "minutes", {}),
+        (START, "next", {"item": 1}, "moved_on", "action", {"value": 2}),
+        (START, "skip", {"item": 2}, "moved_on", "action", {"value": 3}),
+        (
+            [*START, ev("next", at("09:05"), item=0)],
+            "previous",
+            {"item": 0},
+            "moved_on",
+            "action",
+            {"value": 1},
+        ),
         (
             [*START, ev("extend", at("09:05"), minutes=5)],
             "extend",

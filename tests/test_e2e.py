@@ -17,10 +17,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import arrow
 import pytest
 
-from facilitator.domain import Note, SessionKind, label, session_name
+from facilitator.agenda import item_title
+from facilitator.domain import Note, SessionKind, Structure, label, session_name
 from facilitator.i18n import t
+from facilitator.live import live_session, session_events
+from facilitator.view import CohortView
 from facilitator.workspace import Workspace
 from tests.conftest import run_cli
 from tests.e2e_helpers import Terminal, Tmux, message_pattern, program, tmux_server
@@ -97,6 +101,53 @@ def test_letters_typed_with_enter_go_to_the_next_note(tmux: Tmux, demo: Path) ->
     texts = [n.text for n in Workspace(demo).find(None).records(Note)]
     assert "premiere note" in texts
     assert not any("XYZ" in text for text in texts)
+
+
+def test_c_the_text_and_enter_in_one_read_save_the_whole_note(tmux: Tmux, demo: Path) -> None:
+    """Over SSH « c » and the words after it often arrive in one read: they all land in
+    the capture line (its letters are no keys of the screen), and the note keeps its
+    structure. The clock stays as it was: the space in the text did not start it."""
+    live = tmux.terminal(program(demo, "session", "etat-des-lieux"), width=80, height=24)
+    ready(live)
+    live.press("c", "constat: @escale BURST les bénévoles sont partis en juin", "Enter")
+    live.wait_for(t("session.note.saved"))
+    screen = live.wait_for("BURST")
+    assert t("session.clock.not_started") in screen
+    live.press("C-q")
+    assert live.wait_exit() == 0
+    cohort = Workspace(demo).find(None)
+    escale = next(s for s in cohort.records(Structure) if "Escale" in s.name)
+    burst = [n for n in cohort.records(Note) if "BURST" in n.text]
+    assert [(n.text, n.structure_id) for n in burst] == [
+        ("BURST les bénévoles sont partis en juin", escale.id)
+    ]
+
+
+def test_two_screens_pressing_n_together_end_one_item(tmux: Tmux, demo: Path) -> None:
+    """Two consultants on one session press « n » at the same moment: the item on the
+    clock ends, once; the item after it is not skipped."""
+    first = tmux.terminal(program(demo, "session", "etat-des-lieux"))
+    second = tmux.terminal(program(demo, "session", "etat-des-lieux"))
+    ready(second)
+    start_clock(first)
+    second.wait_for(lambda s: t("session.clock.not_started") not in s and re.search(REMAINING, s))
+    view = CohortView.load(Workspace(demo).find(None))
+    session = next(s for s in view.sessions if s.kind is SessionKind.STATE_OF_PLAY)
+    plan = live_session(view, session, arrow.utcnow()).plan
+    title = item_title(plan.items[1], view.structure_names())
+    on_the_second = re.compile(rf"▶ \d\d:\d\d +\d+ min +{re.escape(title[:30])}")
+    # One tmux command: both programs get their « n » within a millisecond.
+    tmux.run("send-keys", "-t", first.name, "n", ";", "send-keys", "-t", second.name, "n")
+    for term in (first, second):
+        term.wait_for(lambda s: on_the_second.search(s))
+    time.sleep(1)  # a press the second screen would make late has had its time
+    for term in (first, second):
+        term.press("C-q")
+        assert term.wait_exit() == 0
+    view = CohortView.load(Workspace(demo).find(None))
+    state = live_session(view, session, arrow.utcnow()).state
+    assert state.current == 1
+    assert [e.action for e in session_events(view, session.id)].count("next") == 1
 
 
 # --- issue 5: a crash loses neither the note nor the clock -------------------------------

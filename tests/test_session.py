@@ -192,6 +192,40 @@ async def test_a_line_that_cannot_be_read_keeps_its_text(demo_workspace: Workspa
         assert len(room.disk().records(Note)) == count
 
 
+async def test_typing_after_a_refused_line_replaces_it_and_up_brings_it_back(
+    demo_workspace: Workspace,
+) -> None:
+    """The next note typed after a refused one is not run on after its text: the refused
+    line is selected, so typing replaces it, and ↑ brings it back to be corrected."""
+    async with Room(demo_workspace) as room:
+        await room.capture("frein: @escalle le local ferme")
+        line = room.screen.query_one(CaptureLine)
+        assert line.input.selected_text == "frein: @escalle le local ferme"
+        await room.press(*"ok", "space", *"merci")
+        assert line.input.value == "ok merci"
+        assert "↑" in str(line.query_one("#capture-error").render())
+        await room.press("enter")
+        assert [n.text for n in room.disk().records(Note) if n.created == FIXED_NOW] == ["ok merci"]
+        await room.press("up")
+        assert line.input.value == "frein: @escalle le local ferme"
+        assert line.input.cursor_position == len(line.input.value)
+        line.input.value = "frein: @escale le local ferme"  # corrected
+        await room.press("enter")
+        saved = {n.text for n in room.disk().records(Note) if n.created == FIXED_NOW}
+        assert saved == {"ok merci", "le local ferme"}
+        assert line.draft is None
+
+
+async def test_a_refused_line_corrected_in_place_is_no_draft(demo_workspace: Workspace) -> None:
+    async with Room(demo_workspace) as room:
+        await room.capture("frein: @escalle le local ferme")
+        line = room.screen.query_one(CaptureLine)
+        await room.press("end", "space", *"vite")
+        assert line.input.value == "frein: @escalle le local ferme vite"
+        assert line.draft is None
+        assert "↑" not in str(line.query_one("#capture-error").render())
+
+
 async def test_edit_delete_and_undo_a_note(demo_workspace: Workspace) -> None:
     async with Room(demo_workspace) as room:
         await room.capture("constat: @jardins #rh première version")

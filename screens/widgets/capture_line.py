@@ -1,9 +1,11 @@
 """The quick-capture line: one line typed while people talk becomes one note.
 
 The syntax is the core's (``facilitator.capture``), shared with ``facilitator
-capture``. A line that cannot be read keeps its text and says why underneath;
-a good line is handed on (``Captured``) and cleared at once, so the next thing
-said can be typed while the note is being written to disk.
+capture``. A line that cannot be read says why underneath and stays, selected: the next
+thing said, typed over it, replaces it instead of running on after it, and the
+refused line is kept as a draft that ↑ brings back. A good line is handed on
+(``Captured``) and cleared at once, so the next thing said can be typed while the
+note is being written to disk.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from textual.widgets import Input, Static
 from facilitator.capture import CaptureDraft, completions, parse_capture
 from facilitator.domain import InvalidInput, NoteKind, Structure
 from facilitator.i18n import lazy, t
+from screens.help import key_label
 
 
 class MarkerSuggester(Suggester):
@@ -71,12 +74,14 @@ class CaptureLine(Vertical):
     BINDINGS = [
         Binding("escape", "screen.leave", lazy("capture.key.leave")),
         Binding("tab", "complete", lazy("capture.key.complete"), show=False),
+        Binding("up", "recall", lazy("capture.key.recall"), show=False),
     ]
     DEFAULT_CSS = """
     CaptureLine { height: auto; }
     CaptureLine Input { width: 1fr; }
     CaptureLine #capture-error { color: $error; height: auto; padding: 0 1; display: none; }
     CaptureLine #capture-error.shown { display: block; }
+    CaptureLine #capture-error.hint { color: $text-muted; }
     """
 
     @dataclass
@@ -89,6 +94,7 @@ class CaptureLine(Vertical):
         self.structures: Sequence[Structure] = ()
         self.default_structure: str | None = None
         self.default_kind = NoteKind.FINDING
+        self.draft: str | None = None  # the last line refused, until it is brought back
 
     def compose(self) -> ComposeResult:
         line = CaptureInput(
@@ -109,6 +115,13 @@ class CaptureLine(Vertical):
         error = self.query_one("#capture-error", Static)
         error.update(message or "")
         error.set_class(message is not None, "shown")
+        error.set_class(False, "hint")
+
+    def show_draft_hint(self) -> None:
+        """Under the line, once the refused one is typed over: how to bring it back."""
+        error = self.query_one("#capture-error", Static)
+        error.update(t("capture.draft_kept", key=key_label("up")))
+        error.set_class(True, "shown", "hint")
 
     def restore(self, line: str, message: str) -> None:
         """Give a line back after its write failed, unless something new was typed."""
@@ -144,12 +157,38 @@ class CaptureLine(Vertical):
             )
         except InvalidInput as error:
             self.show_error(error.message)
+            self.draft = line
+            self.input.select_all()  # what is typed next replaces it
             return
         self.show_error(None)
         self.input.value = ""
         self.post_message(self.Captured(draft, line))
 
+    def on_mount(self) -> None:
+        self.watch(self.input, "selection", self._selection_moved, init=False)
+
+    def _selection_moved(self) -> None:
+        """The cursor moved inside the refused line: it is being corrected where it is,
+        so it is no draft to keep any more."""
+        line = self.input
+        if self.draft is not None and line.value == self.draft and line.selection.is_empty:
+            self.draft = None
+
+    def action_recall(self) -> None:
+        """↑ brings the refused line back to be corrected; what was in the line instead
+        becomes the draft in its turn."""
+        draft = self.draft
+        if draft is None:
+            return
+        line = self.input
+        self.draft, line.value = (line.value or None), draft
+        line.cursor_position = len(line.value)
+        self.show_error(None)
+
     @on(Input.Changed, "#capture")
     def typing(self) -> None:
-        if self.query_one("#capture-error", Static).has_class("shown") and not self.input.value:
+        value = self.input.value
+        if self.draft is not None and value != self.draft:
+            self.show_draft_hint()
+        elif self.query_one("#capture-error", Static).has_class("shown") and not value:
             self.show_error(None)
