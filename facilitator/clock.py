@@ -501,10 +501,13 @@ def replan(
         for i, m in zip(members, minutes, strict=True):
             new[i] = dataclasses.replace(items[i], minutes=m)
         if missing > 0:
-            key = (
-                "agenda.replan.missing_before" if until is not None else "agenda.replan.missing_end"
-            )
-            shortfalls.append(Shortfall(key, missing, limit, until))
+            # A time already behind is said to be: « 1367 min missing » would say nothing.
+            passed = "passed" if at_clock_time(now, limit) < now else "missing"
+            where = "before" if until is not None else "end"
+            shortfalls.append(Shortfall(f"agenda.replan.{passed}_{where}", missing, limit, until))
+    finish = _finish(new, stretches, now)
+    if finish.date() > now.date():
+        shortfalls.append(Shortfall("agenda.replan.past_midnight", 0, finish.time()))
 
     gained = sum(items[i].minutes - new[i].minutes for i in remaining)
     return Replan(
@@ -514,6 +517,19 @@ def replan(
         gained=gained,
         shortfalls=tuple(shortfalls),
     )
+
+
+def _finish(
+    items: Sequence[AgendaItem],
+    stretches: Sequence[tuple[arrow.Arrow, list[int], int | None]],
+    now: arrow.Arrow,
+) -> arrow.Arrow:
+    """When the proposed agenda would end: each stretch from its start (a fixed time
+    waits for the items before it), its items at their proposed minutes."""
+    end = now
+    for start, members, _ in stretches:
+        end = max(end, start).shift(minutes=sum(items[i].minutes for i in members))
+    return end
 
 
 def clock_label(seconds: float) -> str:

@@ -571,6 +571,38 @@ def test_a_status_is_named_in_the_language_asked() -> None:
     assert Status.PAUSED.label() == "en pause"  # the current language, French here
 
 
+def test_replan_after_the_end_has_passed_says_so_plainly() -> None:
+    """Past the planned end, « N min missing » would read as time to find: the sentence
+    says the end is already past, and by how much the rest at its minimums overruns it."""
+    items = [item(60, key="exchanges", min_minutes=40), item(30, key="synthesis", min_minutes=20)]
+    now = at("17:45")  # the exchanges, begun at 16:00, overran by 45 min
+    state = clock_state(items, [ev("start", at("16:00"))], now, planned_start=at("16:00"))
+    proposal = replan(items, state, now, end=dt.time(17, 30))
+    assert proposal.minutes == (20,) and not proposal.fits
+    (passed,) = proposal.shortfalls
+    assert (passed.key, passed.minutes, passed.time) == (
+        "agenda.replan.passed_end",
+        35,  # from 17:45, the synthesis at its 20 minutes ends at 18:05
+        dt.time(17, 30),
+    )
+    assert "17:30" in passed.message(items) and "35 min" in passed.message(items)
+    # At 17:30 on the dot the end is not past yet: what is missing, as before.
+    on_time = clock_state(items, [ev("start", at("16:30"))], at("17:30"))
+    (short,) = replan(items, on_time, at("17:30"), end=dt.time(17, 30)).shortfalls
+    assert (short.key, short.minutes) == ("agenda.replan.missing_end", 20)
+
+
+def test_replan_of_a_session_that_would_run_past_midnight_says_so() -> None:
+    items = [item(60, key="exchanges"), item(120, key="mirror")]
+    late = clock_state(items, [ev("start", at("22:00"))], at("22:30"), planned_start=at("22:00"))
+    (midnight,) = replan(items, late, at("22:30")).shortfalls
+    assert (midnight.key, midnight.time) == ("agenda.replan.past_midnight", dt.time(1, 0))
+    assert "01:00" in midnight.message(items)
+    # Ending at midnight on the dot is still the same day's end... and a minute less is too.
+    early = clock_state(items, [ev("start", at("20:59"))], at("21:00"))
+    assert replan(items, early, at("21:00")).shortfalls == ()
+
+
 def test_replan_when_finished_proposes_nothing() -> None:
     items = [item(10)]
     finished = clock_state(items, [ev("start", at("09:00")), ev("next", at("09:10"))], at("10:00"))

@@ -6,9 +6,12 @@ from typing import Any
 
 import arrow
 import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from facilitator.clock import Status
 from facilitator.domain import ClockEvent, Lever, Note, NoteKind, Session, SessionKind
+from facilitator.i18n import t
 from facilitator.store import CohortStore
 from facilitator.workspace import Workspace
 from screens.dialogs.replan import ReplanScreen
@@ -164,6 +167,43 @@ async def test_replan_proposes_and_applies_on_confirmation(demo_workspace: Works
         assert sum(i.minutes for i in after[1:]) < sum(i.minutes for i in before[1:])
         assert all(i.minutes >= i.min_minutes for i in after[1:])
         assert [i.fixed_time for i in after] == [i.fixed_time for i in before]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_the_replan_proposal_is_seen_whole(demo_workspace: Workspace, width: int) -> None:
+    """Planned and proposed minutes stand side by side inside the dialog at 80 columns;
+    the titles give way, clipped."""
+    async with Room(demo_workspace) as room:
+        await room.pilot.resize_terminal(width, 24)
+        await room.press("space")
+        room.later(minutes=40)
+        await room.press("r")
+        table = room.app.screen.query_one("#replan", DataTable)
+        frame = room.app.screen.query_one(".frame")
+        used = sum(column.get_render_width(table) for column in table.columns.values())
+        assert used <= frame.content_region.width
+        assert [str(c.label) for c in table.columns.values()][:2] == [
+            t("session.replan.col.before"),
+            t("session.replan.col.after"),
+        ]
+
+
+def test_snapshot_replan_80x24(snap_compare: Any, demo_workspace: Workspace) -> None:
+    session = session_of(demo_workspace, SessionKind.STATE_OF_PLAY)
+    app = make_app(demo_workspace)
+    clock = {"now": FIXED_NOW}
+    app.now = lambda: clock["now"]
+
+    async def overrun_then_replan(pilot: Pilot[None]) -> None:
+        app.open_session(session.id)
+        await pilot.pause()
+        await pilot.press("space")
+        await app.workers.wait_for_complete()
+        clock["now"] = FIXED_NOW.shift(minutes=40)  # the welcome overran by 25 minutes
+        await pilot.press("r")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=overrun_then_replan)
 
 
 @pytest.mark.parametrize("line,kind,lever", CAPTURES, ids=[c[1].value for c in CAPTURES])

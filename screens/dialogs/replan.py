@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,7 +16,11 @@ from facilitator.agenda import item_title
 from facilitator.clock import Replan
 from facilitator.domain import AgendaItem
 from facilitator.i18n import lazy, t
+from facilitator.text import clip
 from screens.base import Dialog
+
+FRAME_WIDTH = 76  # as dialogs.tcss sizes the frame
+TITLE_MIN = 16
 
 
 class ReplanScreen(Dialog[bool]):
@@ -56,18 +62,22 @@ class ReplanScreen(Dialog[bool]):
                 )
 
     def on_mount(self) -> None:
+        """The minutes first, side by side, and the item's title in what is left of the
+        width, clipped: at 80 columns the proposal must be seen before it is applied."""
         table = self.query_one("#replan", DataTable)
-        table.add_columns(
-            t("word.item"),
-            t("session.replan.col.before"),
-            t("session.replan.col.after"),
-        )
+        before, after = t("session.replan.col.before"), t("session.replan.col.after")
+        table.add_column(before, key="before")
+        table.add_column(after, key="after")
+        # The frame's border and padding, two cells of padding a column, a scrollbar.
+        frame = min(FRAME_WIDTH, self.app.size.width) - 4
+        width = max(TITLE_MIN, frame - cell_len(before) - cell_len(after) - 3 * 2 - 1)
+        table.add_column(t("word.item"), key="item", width=width)
         for index in self.proposal.remaining:
-            before, after = self.items[index].minutes, self.proposal.items[index].minutes
+            planned, proposed = self.items[index].minutes, self.proposal.items[index].minutes
             table.add_row(
-                item_title(self.items[index], self.names),
-                str(before),
-                str(after) if after != before else "=",
+                Text(str(planned), justify="right"),
+                Text(str(proposed) if proposed != planned else "=", justify="right"),
+                clip(item_title(self.items[index], self.names), width),
             )
         apply = self.query_one("#apply", Button)
         (apply if not apply.disabled else self.query_one("#keep", Button)).focus()
