@@ -316,8 +316,7 @@ def cmd_project(args: argparse.Namespace) -> int:
         now = arrow.utcnow()
         found = running_session(view, now)
         if found is None:
-            today = now.to(view.cohort.timezone).date()
-            held = sessions_on(view, today, structure.id if structure else None)
+            held = sessions_on(view, view.cohort.today(now), structure.id if structure else None)
             if len(held) > 1:
                 owners = [view.structure(s.structure_id) for s in held]
                 names = ", ".join(
@@ -331,7 +330,7 @@ def cmd_project(args: argparse.Namespace) -> int:
         session = found
     from screens.projector import run
 
-    return run(store.path, session.id)
+    return run(store.path, session.id, follow=not args.session)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -82,24 +82,29 @@ def live_session(view: CohortView, session: Session, now: arrow.Arrow) -> LiveSe
 
 
 def running_session(view: CohortView, now: arrow.Arrow) -> Session | None:
-    """The session whose clock is running or paused, the most recently pressed first.
+    """The session whose clock is running, else one whose clock is paused, the most
+    recently pressed first.
 
     A projector started with no session named follows what the facilitator is
-    running; a finished session is no longer a reason to follow it.
+    running: a bilan paused a minute ago does not hide the S2 whose clock runs,
+    and a finished session is no longer a reason to follow it.
     """
     latest: dict[str, arrow.Arrow] = {}
     for event in view.clock:
         seen = latest.get(event.session_id)
         if event.at <= now and (seen is None or event.at > seen):
             latest[event.session_id] = event.at
+    paused: Session | None = None
     for session_id in sorted(latest, key=lambda s: latest[s], reverse=True):
         session = view.session(session_id)
         if session is None:
             continue
         status = live_session(view, session, now).state.status
-        if status in (Status.RUNNING, Status.PAUSED):
+        if status is Status.RUNNING:
             return session
-    return None
+        if status is Status.PAUSED and paused is None:
+            paused = session
+    return paused
 
 
 def sessions_on(view: CohortView, day: dt.date, structure_id: str | None = None) -> list[Session]:

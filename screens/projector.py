@@ -31,7 +31,7 @@ from facilitator.agenda import item_title
 from facilitator.clock import Status, clock_label
 from facilitator.domain import Session, label
 from facilitator.i18n import lazy, t
-from facilitator.live import LiveSession, live_session
+from facilitator.live import LiveSession, live_session, running_session
 from facilitator.programme import format_day
 from facilitator.store import CohortStore, StoreError
 from facilitator.view import CohortView
@@ -166,9 +166,10 @@ class ProjectorScreen(Speaking[None], inherit_bindings=False):
     BINDINGS = [Binding("escape", "leave", lazy("projector.key.leave"))]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
 
-    def __init__(self, session_id: str) -> None:
+    def __init__(self, session_id: str, *, follow: bool = False) -> None:
         super().__init__()
         self.session_id = session_id
+        self.follow = follow  # no session named: go to whichever clock is running
         self.shown: Projection | None = None
         self._texts: dict[str, str] = {}
         self._timer: Timer | None = None
@@ -204,7 +205,11 @@ class ProjectorScreen(Speaking[None], inherit_bindings=False):
         view = self.follows.view
         delay = POLL_SECONDS
         if view is not None:
-            shown = project(view, self.session_id, self.follows.now())
+            now = self.follows.now()
+            if self.follow:
+                running = running_session(view, now)
+                self.session_id = running.id if running is not None else self.session_id
+            shown = project(view, self.session_id, now)
             self.show(shown)
             delay = shown.change_in + TICK_MARGIN
         self._timer = self.set_timer(min(max(delay, TICK_MARGIN), 1.0 + TICK_MARGIN), self.tick)
@@ -273,16 +278,18 @@ class ProjectorApp(SizeGuard, App[None]):
         *,
         now: Callable[[], arrow.Arrow] = arrow.utcnow,
         poll: bool = True,
+        follow: bool = False,
     ) -> None:
         super().__init__()
         self.store = CohortStore(path, read_only=True)
         self.session_id = session_id
+        self.follow = follow
         self.now = now
         self._poll = poll
         self._reported: str | None = None
 
     def get_default_screen(self) -> Screen[None]:
-        return ProjectorScreen(self.session_id)
+        return ProjectorScreen(self.session_id, follow=self.follow)
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
@@ -321,6 +328,8 @@ class ProjectorApp(SizeGuard, App[None]):
         self.notify(t("key.quit_hint", key=key_label("ctrl+q,q")))
 
 
-def run(path: Path, session_id: str) -> int:
-    ProjectorApp(path, session_id).run()
+def run(path: Path, session_id: str, *, follow: bool = False) -> int:
+    """The projector on ``session_id``; with ``follow``, on whichever session's clock
+    runs from then on (the command line names no session)."""
+    ProjectorApp(path, session_id, follow=follow).run()
     return 0

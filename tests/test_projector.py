@@ -127,9 +127,14 @@ def test_it_follows_the_running_clock_then_today_s_session(demo_workspace: Works
     press(store, session, "start", FIXED_NOW.shift(minutes=-10))
     assert running_session(CohortView.load(store), FIXED_NOW) == session
     press(store, session, "pause", FIXED_NOW.shift(minutes=-5))
+    assert running_session(CohortView.load(store), FIXED_NOW) == intro  # running, pressed earlier
+    press(store, intro, "pause", FIXED_NOW.shift(minutes=-4))
+    assert running_session(CohortView.load(store), FIXED_NOW) == intro  # both paused: the latest
+    press(store, session, "resume", FIXED_NOW.shift(minutes=-3))
+    press(store, session, "pause", FIXED_NOW.shift(minutes=-2))
     assert running_session(CohortView.load(store), FIXED_NOW) == session  # paused still counts
     # A press recorded after ``now`` (another machine's clock ahead) is not taken yet.
-    press(store, intro, "pause", FIXED_NOW.shift(minutes=5))
+    press(store, intro, "resume", FIXED_NOW.shift(minutes=5))
     assert running_session(CohortView.load(store), FIXED_NOW) == session
 
     today = FIXED_NOW.to("Europe/Paris").date()
@@ -207,6 +212,26 @@ async def test_it_follows_presses_made_in_another_process(demo_workspace: Worksp
         await room.poll()
         room.later(minutes=5)
         assert room.digits == "14:29" and room.screen.shown.level == "paused"
+
+
+@pytest.mark.parametrize("follow", [True, False], ids=["no-session-named", "session-named"])
+async def test_named_by_no_session_it_goes_to_the_clock_that_starts(
+    demo_workspace: Workspace, follow: bool
+) -> None:
+    """Opened with no session named, it follows the facilitator: when another session's
+    clock starts, the projector shows that one. Named, it stays on the session named."""
+    room = Projector(demo_workspace)
+    room.app = ProjectorApp(
+        room.store.path, room.session.id, now=lambda: room.now, poll=False, follow=follow
+    )
+    evolution = next(s for s in room.store.records(Session) if s.kind is SessionKind.EVOLUTION)
+    async with room:
+        press(CohortStore(room.store.path), evolution, "start", room.now)
+        room.later(seconds=1)
+        await room.poll()
+        assert room.screen.session_id == (evolution.id if follow else room.session.id)
+        assert room.screen.shown is not None
+        assert (room.screen.shown.level == "waiting") is not follow
 
 
 async def test_the_facilitator_s_words_are_shown_as_typed(demo_workspace: Workspace) -> None:
