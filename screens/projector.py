@@ -41,6 +41,8 @@ from screens.widgets.big_clock import BigClock, ProgressLine
 from screens.widgets.clock_panel import urgency
 
 POLL_SECONDS = 1.0
+TALL = 36  # rows from which the lines stand further apart
+OTHER_ROWS_SHORT, OTHER_ROWS_TALL = 11, 15  # the rows of all but the digits, and margins
 # Title, digits, caption, next and progress fit in 40×12; below that, say so.
 # A tick lands just after the second shown changes, so no second is skipped or shown twice.
 TICK_MARGIN = 0.02
@@ -164,7 +166,7 @@ class ProjectorScreen(Speaking[None], inherit_bindings=False):
     """
 
     BINDINGS = [Binding("escape", "leave", lazy("projector.key.leave"))]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL, "-tall")]
 
     def __init__(self, session_id: str, *, follow: bool = False) -> None:
         super().__init__()
@@ -228,6 +230,10 @@ class ProjectorScreen(Speaking[None], inherit_bindings=False):
         return both if len(both) <= self.size.width - 4 else shown.context or shown.cohort
 
     def on_resize(self) -> None:
+        width, height = self.size
+        # Every row but the digits': the lines and their margins (projector.tcss), one spare.
+        others = (OTHER_ROWS_TALL if height >= TALL else OTHER_ROWS_SHORT) + 1
+        self.query_one(BigClock).fit(width * 85 // 100, height - others)
         if self.shown is not None:
             self.show(self.shown)
 

@@ -8,7 +8,7 @@ from typing import Any
 import arrow
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Digits, Static
+from textual.widgets import DataTable, Static
 
 from facilitator.agenda import item_title
 from facilitator.domain import AgendaItem, ClockEvent, Session, SessionKind
@@ -21,6 +21,7 @@ from facilitator.workspace import Workspace
 from screens.help import TooSmallScreen
 from screens.projector import ProjectorApp, ProjectorHelp, ProjectorScreen, project
 from screens.session import SessionScreen
+from screens.widgets.big_clock import BigDigits
 from tests.conftest import FIXED_NOW, make_app, run_cli
 
 
@@ -194,7 +195,7 @@ class Projector:
 
     @property
     def digits(self) -> str:
-        return self.screen.query_one(Digits).value
+        return self.screen.query_one(BigDigits).value
 
 
 async def test_it_follows_presses_made_in_another_process(demo_workspace: Workspace) -> None:
@@ -251,13 +252,13 @@ async def test_the_digits_are_repainted_only_when_they_change(
         press(room.store, room.session, "start", room.now)
         await room.poll()
         updates: list[str] = []
-        original = Digits.update
+        original = BigDigits.refresh
 
-        def counted(digits: Digits, value: str) -> None:
-            updates.append(value)
-            original(digits, value)
+        def counted(digits: BigDigits, *args: Any, **kwargs: Any) -> BigDigits:
+            updates.append(digits.value)
+            return original(digits, *args, **kwargs)
 
-        monkeypatch.setattr(Digits, "update", counted)
+        monkeypatch.setattr(BigDigits, "refresh", counted)
         room.later(seconds=0.4)  # 899.6 s left: shown as 14:59, rounded down
         for _ in range(5):
             room.screen.tick()
@@ -312,8 +313,10 @@ async def test_everything_is_centred_and_on_screen(
         await room.poll()
         room.later(minutes=16)  # overtime: the widest digits
         width, height = size
-        digits = room.screen.query_one(Digits).region
-        assert digits.height == 3 and abs(digits.x + digits.width / 2 - width / 2) <= 1
+        digits = room.screen.query_one(BigDigits).region
+        assert abs(digits.x + digits.width / 2 - width / 2) <= 1
+        # As large as the window allows: a third of the rows, most of the width.
+        assert digits.height >= height // 3 and digits.width >= width // 2, digits
         for line in ("#context", "#item-title", "#next", "#progress", "#hint"):
             region = room.screen.query_one(line).region
             assert region.height >= 1 and region.bottom <= height and region.right <= width, line
