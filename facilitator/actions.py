@@ -65,6 +65,7 @@ from facilitator.store import (
     Op,
     ReadOnlyStore,
     RecordGone,
+    WriteFailed,
     delete_op,
     patch_op,
     put_op,
@@ -317,6 +318,7 @@ class Removal:
 
     name: str
     ops: tuple[Op, ...] = ()
+    restore: tuple[Op, ...] = ()  # the write that undoes it: the records and fields as they were
     participants: int = 0
     attendance: int = 0
     tasks: int = 0
@@ -328,6 +330,26 @@ class Removal:
 
 def _deletes(records: Iterable[Record]) -> list[Op]:
     return [delete_op(type(r), r.id) for r in records]
+
+
+def _removal(
+    name: str,
+    records: Sequence[Record],
+    patches: Sequence[tuple[Record, dict[str, Any]]] = (),
+    **counts: int,
+) -> Removal:
+    """Delete ``records`` and apply ``patches`` in one write, and keep what undoes it:
+    the records whole, the patched fields as they were."""
+    undo_patches = [
+        patch_op(type(r), r.id, {name: getattr(r, name) for name in fields})
+        for r, fields in patches
+    ]
+    return Removal(
+        name=name,
+        ops=(*(patch_op(type(r), r.id, fields) for r, fields in patches), *_deletes(records)),
+        restore=(*(put_op(r) for r in records), *undo_patches),
+        **counts,
+    )
 
 
 def structure_removal(view: CohortView, structure_id: str) -> Removal | None:
@@ -347,11 +369,11 @@ def structure_removal(view: CohortView, structure_id: str) -> Removal | None:
     tasks = [task for task in view.tasks if task.structure_id == structure_id]
     notes = view.notes_of(structure_id)
     clock = [e for e in view.clock if e.session_id in bilan_ids]
-    slots = []
+    slots: list[tuple[Record, dict[str, Any]]] = []
     for session in _open_agendas(view):
         kept = agenda.without_slots_of(session.agenda, structure_id)
         if kept != session.agenda:
-            slots.append(patch_op(Session, session.id, {"agenda": kept}))
+            slots.append((session, {"agenda": kept}))
     reviews = [r for r in view.bilans if r.structure_id == structure_id]
     group: Sequence[Sequence[Record]] = (
         marks,
@@ -363,9 +385,10 @@ def structure_removal(view: CohortView, structure_id: str) -> Removal | None:
         bilans,
         [structure],
     )
-    return Removal(
-        name=structure.name,
-        ops=(*slots, *(op for records in group for op in _deletes(records))),
+    return _removal(
+        structure.name,
+        [record for records in group for record in records],
+        slots,
         participants=len(people),
         attendance=len(marks),
         tasks=len(tasks),
@@ -381,7 +404,7 @@ def participant_removal(view: CohortView, participant_id: str) -> Removal | None
     if person is None:
         return None
     marks = [a for a in view.attendance if a.participant_id == participant_id]
-    return Removal(name=person.name, ops=tuple(_deletes([*marks, person])), attendance=len(marks))
+    return _removal(person.name, [*marks, person], attendance=len(marks))
 
 
 def session_removal(view: CohortView, session_id: str) -> Removal | None:
@@ -394,10 +417,10 @@ def session_removal(view: CohortView, session_id: str) -> Removal | None:
     clock = [e for e in view.clock if e.session_id == session_id]
     reviews = [r for r in view.bilans if r.session_id == session_id]
     notes = [n for n in view.notes if n.session_id == session_id]
-    detach = [patch_op(Note, n.id, {"session_id": None}) for n in notes]
-    return Removal(
-        name=view.session_title(session),
-        ops=(*detach, *_deletes([*marks, *clock, *reviews, session])),
+    return _removal(
+        view.session_title(session),
+        [*marks, *clock, *reviews, session],
+        [(note, {"session_id": None}) for note in notes],
         attendance=len(marks),
         clock=len(clock),
         bilans=len(reviews),
@@ -414,8 +437,33 @@ def _remove(
         removal = plan(CohortView.load(store), record_id)
         if removal is None:
             raise RecordGone()
+        try:
+            # A mistaken deletion can be undone here, and from a backup afterwards.
+            store.backup()
+        except OSError as error:
+            raise WriteFailed(store.backup_dir, error) from error
         store.apply(removal.ops)
     return removal
+
+
+def undo_removal(store: CohortStore, removal: Removal, *, now: arrow.Arrow) -> None:
+    """Put back what a deletion took, as it was: the records whole, the fields it changed
+    (a session's notes attached again, a structure's turns in the agendas). A field of a
+    record deleted since is left; a record whose structure, session or participant has
+    gone since is not put back into a cohort that no longer has them."""
+    with store.locked_read():
+        view = CohortView.load(store)
+        coming = {op["d"]["id"] for op in removal.restore if op["o"] == "put"}
+        present = coming | {r.id for r in (*view.structures, *view.sessions, *view.participants)}
+        for op in removal.restore:
+            links = (
+                op.get("d", {}).get(k) for k in ("structure_id", "session_id", "participant_id")
+            )
+            if op["o"] == "put" and any(link and link not in present for link in links):
+                raise InvalidInput("actions.error.undo_gone", name=removal.name)
+        ids = {op["t"]: {doc["id"] for doc in store.docs(op["t"])} for op in removal.restore}
+        ops = [op for op in removal.restore if op["o"] == "put" or op["i"] in ids[op["t"]]]
+        store.apply(ops)
 
 
 def delete_structure(store: CohortStore, structure_id: str, *, now: arrow.Arrow) -> Removal:

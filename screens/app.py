@@ -29,8 +29,8 @@ from facilitator.presence import HEARTBEAT_SECONDS, PresenceBoard, Visitor
 from facilitator.store import CohortStore, StoreError
 from facilitator.view import CohortView
 from facilitator.workspace import Workspace
-from screens.base import AREAS
-from screens.help import HelpScreen, SizeGuard, key_label
+from screens.base import AREAS, key_label
+from screens.help import HelpScreen, SizeGuard
 
 POLL_SECONDS = 1.0
 

@@ -4,6 +4,7 @@ typed app, the guard of the write keys, and redrawing from the app's newest
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
@@ -12,7 +13,10 @@ from textual.binding import ActiveBinding, Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Static
 
+from facilitator import actions
+from facilitator.actions import Removal
 from facilitator.i18n import Lazy, spoken, t
+from facilitator.store import CohortStore
 from facilitator.view import CohortView
 
 if TYPE_CHECKING:
@@ -25,8 +29,42 @@ AREAS = {
     "bilan": "word.bilan",
 }
 """The four areas, in the order of their keys 1 to 4, and the key of each one's name."""
-"""The cohort areas, in the order of their keys 1 to 4."""
 ResultT = TypeVar("ResultT")
+
+
+def key_label(key: str) -> str:
+    """A key as people read it: ``ctrl+q`` -> ``Ctrl+Q``, ``question_mark`` -> ``?``,
+    ``pageup`` -> « Page préc. »; the help screen and the footer both say it so."""
+    names = {
+        "question_mark": "?",
+        "plus": "+",
+        "minus": "-",
+        "equals_sign": "=",
+        "up": "↑",
+        "down": "↓",
+        "left": "←",
+        "right": "→",
+        "space": t("key.name.space"),
+        "escape": t("key.name.escape"),
+        "enter": t("key.name.enter"),
+        "delete": t("key.name.delete"),
+        "backspace": t("key.name.backspace"),
+        "pageup": t("key.name.pageup"),
+        "pagedown": t("key.name.pagedown"),
+        "home": t("key.name.home"),
+        "end": t("key.name.end"),
+        "tab": t("key.name.tab"),
+        "shift+tab": t("key.name.shift_tab"),
+    }
+
+    def one(k: str) -> str:
+        if k in names:
+            return names[k]
+        if k.startswith("ctrl+"):
+            return "Ctrl+" + one(k.removeprefix("ctrl+")).upper()
+        return k.upper() if len(k) > 1 else k
+
+    return "/".join(one(k) for k in key.split(","))
 
 
 class AreaBar(Static):
@@ -164,9 +202,41 @@ class ViewModal(Dialog[ResultT], ViewScreen[ResultT]):
 
 
 class AreaScreen(ViewScreen[None]):
-    """A cohort area: subclasses compose their body and redraw in ``show``."""
+    """A cohort area: subclasses compose their body and redraw in ``show``.
+
+    An area that deletes records (``delete_records``) keeps each deletion's undo, most recent
+    last, for its ``u`` key (``undo_removal``).
+    """
 
     AREA: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.removed: list[Removal] = []
+
+    def delete_records(self, delete: Callable[[CohortStore], Removal], done: str) -> None:
+        """Run ``delete`` in the save worker and say ``done`` with how to undo it."""
+
+        def write(store: CohortStore) -> None:
+            removal = delete(store)
+            self.app.call_from_thread(self.removed.append, removal)
+
+        self.facilitator.save(write, t("forms.deleted_undo", done=done, key=key_label("u")))
+
+    def action_undo_removal(self) -> None:
+        if not self.removed:
+            self.notify(t("forms.nothing_to_undo"), timeout=3)
+            return
+        removal = self.removed.pop()
+
+        def refused(message: str) -> None:
+            self.removed.append(removal)  # still there to undo once the reason is gone
+
+        self.facilitator.save(
+            lambda store: actions.undo_removal(store, removal, now=self.facilitator.now()),
+            t("forms.undone", name=removal.name),
+            on_error=refused,
+        )
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -162,7 +162,9 @@ def removal_question(removal: Removal, structure: bool) -> str:
 class BoardScreen(AreaScreen):
     """Structures by sessions, the selected structure's detail, and their forms."""
 
-    WRITE_ACTIONS = frozenset(["add_participant", "add_structure", "delete", "edit", "forget"])
+    WRITE_ACTIONS = frozenset(
+        ["add_participant", "add_structure", "delete", "edit", "forget", "undo_removal"]
+    )
 
     AREA = "board"
     HORIZONTAL_BREAKPOINTS = [
@@ -175,6 +177,7 @@ class BoardScreen(AreaScreen):
         Binding("e,enter", "edit", lazy("key.edit")),
         Binding("d,delete", "delete", lazy("key.delete")),
         Binding("o", "forget", lazy("board.key.forget"), show=False),
+        Binding("u", "undo_removal", lazy("key.undo_removal"), show=False),
         Binding(
             "s", "sort", lazy("board.key.sort"), show=False
         ),  # the line above the matrix says it
@@ -394,11 +397,11 @@ class BoardScreen(AreaScreen):
             if not yes:
                 return
 
-            def write(store: CohortStore) -> None:
-                delete(store, record_id, now=self.now())
-
             done = "board.deleted.structure" if structure else "board.deleted.participant"
-            self.facilitator.save(write, t(done, name=removal.name))
+            self.delete_records(
+                lambda store: delete(store, record_id, now=self.now()),
+                t(done, name=removal.name),
+            )
 
         question = removal_question(removal, structure=structure)
         self.app.push_screen(ConfirmScreen(question, t("key.delete")), answered)

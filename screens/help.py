@@ -12,42 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from facilitator.i18n import Lazy, lazy, spoken, t
-from screens.base import Dialog
-
-
-def key_label(key: str) -> str:
-    """A key as people read it: ``ctrl+q`` -> ``Ctrl+Q``, ``question_mark`` -> ``?``,
-    ``pageup`` -> « Page préc. »; the help screen and the footer both say it so."""
-    names = {
-        "question_mark": "?",
-        "plus": "+",
-        "minus": "-",
-        "equals_sign": "=",
-        "up": "↑",
-        "down": "↓",
-        "left": "←",
-        "right": "→",
-        "space": t("key.name.space"),
-        "escape": t("key.name.escape"),
-        "enter": t("key.name.enter"),
-        "delete": t("key.name.delete"),
-        "backspace": t("key.name.backspace"),
-        "pageup": t("key.name.pageup"),
-        "pagedown": t("key.name.pagedown"),
-        "home": t("key.name.home"),
-        "end": t("key.name.end"),
-        "tab": t("key.name.tab"),
-        "shift+tab": t("key.name.shift_tab"),
-    }
-
-    def one(k: str) -> str:
-        if k in names:
-            return names[k]
-        if k.startswith("ctrl+"):
-            return "Ctrl+" + one(k.removeprefix("ctrl+")).upper()
-        return k.upper() if len(k) > 1 else k
-
-    return "/".join(one(k) for k in key.split(","))
+from screens.base import Dialog, key_label
 
 
 def is_ours(node: object, binding: Binding) -> bool:

@@ -35,8 +35,8 @@ from facilitator.live import LiveSession, live_session, running_session
 from facilitator.programme import format_day
 from facilitator.store import CohortStore, StoreError
 from facilitator.view import CohortView
-from screens.base import Speaking
-from screens.help import HelpScreen, SizeGuard, key_label
+from screens.base import Speaking, key_label
+from screens.help import HelpScreen, SizeGuard
 from screens.widgets.big_clock import BigClock, ProgressLine
 from screens.widgets.clock_panel import urgency
 

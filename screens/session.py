@@ -101,7 +101,7 @@ class SessionScreen(ViewScreen[None]):
         Binding("f", "filter", lazy("session.key.filter"), show=False),
         Binding("e", "edit_note", lazy("word.edit_note"), show=False),
         Binding("d,delete", "delete_note", lazy("session.key.delete"), show=False),
-        Binding("u", "undo", lazy("session.key.undo"), show=False),
+        Binding("u", "undo", lazy("key.undo_removal"), show=False),
         Binding("b", "toggle_bell", lazy("session.key.bell"), show=False),
         Binding("a", "attendance", lazy("attendance.key.open")),
         Binding("m", "synthesis", lazy("synthesis.key.open")),

@@ -303,13 +303,16 @@ def edit_session(app: FacilitatorApp, view: CohortView, session: Session) -> Non
 
 class SessionsScreen(AreaScreen):
     AREA = "sessions"
-    WRITE_ACTIONS = frozenset(["propose", "add_session", "edit_session", "delete_session"])
+    WRITE_ACTIONS = frozenset(
+        ["propose", "add_session", "edit_session", "delete_session", "undo_removal"]
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_session", lazy("sessions.key.open")),
         Binding("p", "propose", lazy("word.programme")),
         Binding("a", "add_session", lazy("key.add")),
         Binding("e", "edit_session", lazy("key.edit")),
         Binding("d,delete", "delete_session", lazy("key.delete")),
+        Binding("u", "undo_removal", lazy("key.undo_removal"), show=False),
         Binding("g", "agenda", lazy("agenda_editor.key.open")),
     ]
 
@@ -561,10 +564,10 @@ class SessionsScreen(AreaScreen):
             if not yes:
                 return
 
-            def write(store: CohortStore) -> None:
-                actions.delete_session(store, session.id, now=self.facilitator.now())
-
-            self.facilitator.save(write, t("sessions.deleted", name=removal.name))
+            self.delete_records(
+                lambda store: actions.delete_session(store, session.id, now=self.facilitator.now()),
+                t("sessions.deleted", name=removal.name),
+            )
 
         day = day_words(session.date, "long") if session.date else t("sessions.undated")
         question = removal_question(removal, day)

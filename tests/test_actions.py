@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import arrow
 import pytest
@@ -30,7 +31,7 @@ from facilitator.domain import (
     Structure,
 )
 from facilitator.programme import Change
-from facilitator.store import CohortStore, ReadOnlyStore
+from facilitator.store import CohortStore, ReadOnlyStore, StoreError
 from facilitator.view import CohortView
 from facilitator.workspace import Workspace
 
@@ -183,6 +184,86 @@ def test_deleting_a_structure_takes_what_belongs_to_it_and_nothing_else(
     assert [n.structure_id for n in fresh.notes] == [velo.id]
     assert all(s.structure_id != jardins.id for s in fresh.sessions)
     assert fresh.attendance == ()
+
+
+def _cohort_state(store: CohortStore) -> dict[str, dict[str, Any]]:
+    """Every record of the cohort, by table and id, as read from the files."""
+    fresh = CohortStore(store.path)
+    return {
+        table: {doc["id"]: doc for doc in docs.values()} for table, docs in fresh.all_docs().items()
+    }
+
+
+def test_a_deleted_structure_comes_back_whole_with_undo(store: CohortStore) -> None:
+    """Its people, their attendance, its notes, its bilan and its turns in the agendas:
+    after undo the cohort is as it was before the deletion, record for record."""
+    actions.apply_programme(store, now=NOW)
+    jardins = store.records(Structure)[0]
+    state = session_of(store, SessionKind.STATE_OF_PLAY)
+    person = next(p for p in store.records(Participant) if p.structure_id == jardins.id)
+    actions.mark_attendance(store, state.id, {person.id: Presence.PRESENT}, now=NOW)
+    actions.capture_note(
+        store, parse_capture("@jardins le maraîchage", store.records(Structure)), now=NOW
+    )
+    before = _cohort_state(store)
+    removal = actions.delete_structure(store, jardins.id, now=NOW)
+    assert _cohort_state(store) != before
+    assert any(op["o"] == "patch" for op in removal.ops)  # its round-table turns, taken out
+    actions.undo_removal(store, removal, now=NOW)
+    assert _cohort_state(store) == before
+
+
+def test_a_deleted_session_comes_back_with_its_notes_attached(store: CohortStore) -> None:
+    actions.apply_programme(store, now=NOW)
+    state = session_of(store, SessionKind.STATE_OF_PLAY)
+    note = actions.capture_note(
+        store,
+        parse_capture("constat: @radio la pub baisse", store.records(Structure)),
+        now=NOW,
+        session_id=state.id,
+    )
+    before = _cohort_state(store)
+    removal = actions.delete_session(store, state.id, now=NOW)
+    actions.delete_note(store, note.id, now=NOW)  # deleted meanwhile: it stays deleted
+    actions.undo_removal(store, removal, now=NOW)
+    after = _cohort_state(store)
+    assert after["sessions"] == before["sessions"] and note.id not in after.get("notes", {})
+
+
+def test_a_deletion_is_in_a_backup_first(store: CohortStore) -> None:
+    jardins = store.records(Structure)[0]
+    count = len(store.backups())
+    actions.delete_structure(store, jardins.id, now=NOW)
+    newest = store.backups()[0]
+    assert len(store.backups()) == count + 1
+    assert jardins.name in newest.path.read_text(encoding="utf-8")
+
+
+def test_no_backup_no_deletion(store: CohortStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deletion that cannot be backed up first (a full disk) is refused whole."""
+    jardins = store.records(Structure)[0]
+
+    def full(*_: object) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(CohortStore, "backup", full)
+    before = data_bytes(store)
+    with pytest.raises(StoreError) as refused:
+        actions.delete_structure(store, jardins.id, now=NOW)
+    assert "No space left" in refused.value.message
+    assert data_bytes(store) == before
+
+
+def test_undo_does_not_bring_back_a_person_whose_structure_is_gone(store: CohortStore) -> None:
+    jardins = store.records(Structure)[0]
+    person = next(p for p in store.records(Participant) if p.structure_id == jardins.id)
+    removal = actions.delete_participant(store, person.id, now=NOW)
+    actions.delete_structure(store, jardins.id, now=NOW)
+    before = data_bytes(store)
+    with pytest.raises(InvalidInput) as refused:
+        actions.undo_removal(store, removal, now=NOW)
+    assert refused.value.key == "actions.error.undo_gone" and person.name in refused.value.message
+    assert data_bytes(store) == before
 
 
 # --- sessions -------------------------------------------------------------------------------

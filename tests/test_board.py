@@ -466,7 +466,7 @@ async def test_delete_a_participant_after_confirmation(demo_workspace: Workspace
         assert person.id not in {p.id for p in after.participants}
         assert not [a for a in after.attendance if a.participant_id == person.id]
         assert len(after.attendance) == len(view.attendance) - 2
-        assert f"« {person.name} » supprimé·e." in notices(app)
+        assert any(n.startswith(f"« {person.name} » supprimé·e.") for n in notices(app))
         # Bernard Chevalier was the chair: the introduction now shows no governance.
         assert person.name == "Bernard Chevalier"
         assert cell(screen.matrix, jardins.id, "intro") == "1/2  "
@@ -509,8 +509,23 @@ async def test_delete_a_structure_with_all_that_belongs_to_it(demo_workspace: Wo
         assert not after.notes_of(jardins.id)
         assert after.bilan_of(jardins.id) is None
         assert len(after.structures) == 6 and len(after.participants) == len(view.participants) - 3
-        assert "Structure « Les Jardins du Martinet » supprimée." in notices(app)
+        assert any(
+            n.startswith("Structure « Les Jardins du Martinet » supprimée.") and "u annule" in n
+            for n in notices(app)
+        )
         assert jardins.id not in row_ids(screen.matrix)
+
+        await pilot.press("u")  # the deletion undone: the structure and all it took are back
+        await settle(app, pilot)
+        back = fresh(app)
+        assert back.structure(jardins.id) is not None
+        assert {p.id for p in back.participants_of(jardins.id)} == people
+        assert len(back.notes_of(jardins.id)) == len(notes)
+        assert back.bilan_of(jardins.id) is not None
+        assert jardins.id in row_ids(screen.matrix)
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert "Aucune suppression à annuler ici." in notices(app)
 
 
 def test_a_structure_is_deleted_in_one_write(demo_workspace: Workspace) -> None:

@@ -21,11 +21,12 @@ from facilitator.store import CohortStore
 from facilitator.view import CohortView
 from facilitator.workspace import Workspace
 from screens.app import FacilitatorApp
+from screens.base import key_label
 from screens.board import BoardScreen
 from screens.dialogs.cohort_settings import CohortSettingsScreen
 from screens.dialogs.confirm import ConfirmScreen
 from screens.dialogs.form import FormScreen, TickBox
-from screens.help import HelpScreen, key_label
+from screens.help import HelpScreen
 from tests.conftest import make_app
 
 SIZE = (80, 24)

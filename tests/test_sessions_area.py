@@ -381,6 +381,12 @@ async def test_add_edit_and_delete_a_session(workspace: Workspace) -> None:
         assert after.sessions == ()
         assert [(n.id, n.session_id) for n in after.notes] == [(note.id, None)]
         assert screen.query_one("#sessions-empty").display
+        # Undone: the session is back, with its note attached again.
+        await pilot.press("u")
+        await settle(app, pilot)
+        back = fresh(store.path)
+        assert back.sessions == (moved,)
+        assert [(n.id, n.session_id) for n in back.notes] == [(note.id, moved.id)]
 
 
 async def test_a_bilan_is_added_for_a_structure_without_one(workspace: Workspace) -> None:
@@ -430,7 +436,13 @@ async def test_read_only_disables_the_session_keys(workspace: Workspace) -> None
         await settle(app, pilot)
         assert app.screen is screen
         disabled = {b.binding.action for b in screen.active_bindings.values() if not b.enabled}
-        assert {"propose", "add_session", "edit_session", "delete_session"} <= disabled
+        assert {
+            "propose",
+            "add_session",
+            "edit_session",
+            "delete_session",
+            "undo_removal",
+        } <= disabled
         await pilot.press("enter")  # reading is still allowed: the live screen opens
         await settle(app, pilot)
         assert isinstance(app.screen, SessionScreen)

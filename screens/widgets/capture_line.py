@@ -25,7 +25,7 @@ from textual.widgets import Input, Static
 from facilitator.capture import CaptureDraft, completions, parse_capture
 from facilitator.domain import InvalidInput, NoteKind, Structure
 from facilitator.i18n import lazy, t
-from screens.help import key_label
+from screens.base import key_label
 
 
 class MarkerSuggester(Suggester):
