@@ -1111,7 +1111,36 @@ def capture_note(
 NOTE_FIELDS = ("text", "kind", "structure_id", "lever", "das")
 
 
-def edit_note(store: CohortStore, note_id: str, *, now: arrow.Arrow, **changes: Any) -> Note:
+class NoteChanged(InvalidInput):
+    """The note was changed elsewhere since the form opened: both texts are said, and the
+    note as it is now comes with it, so the person's own version is not lost."""
+
+    def __init__(self, current: Note, typed: str) -> None:
+        super().__init__("actions.error.note_changed", "text", theirs=current.text, yours=typed)
+        self.current = current
+
+
+def note_values(note: Note) -> dict[str, Any]:
+    """A note's editable fields, as the edit form shows them."""
+    return {
+        "text": note.text,
+        "kind": note.kind.value,
+        "structure_id": note.structure_id,
+        "lever": note.lever.value if note.lever else None,
+        "das": note.das,
+    }
+
+
+def edit_note(
+    store: CohortStore,
+    note_id: str,
+    *,
+    now: arrow.Arrow,
+    expected: Mapping[str, Any] | None = None,
+    **changes: Any,
+) -> Note:
+    """Change some fields of a note. With ``expected`` (the fields as the form showed
+    them), a note another screen changed meanwhile is not overwritten: ``NoteChanged``."""
     unknown = set(changes) - set(NOTE_FIELDS)
     if unknown:
         raise TypeError(f"not note fields: {sorted(unknown)}")
@@ -1125,6 +1154,9 @@ def edit_note(store: CohortStore, note_id: str, *, now: arrow.Arrow, **changes: 
         changes["lever"] = Lever(changes["lever"]) if changes["lever"] else None
     with store.locked_read():
         note: Note = _get(store, Note, note_id)
+        current = note_values(note)
+        if expected is not None and any(current[k] != v for k, v in expected.items()):
+            raise NoteChanged(note, str(changes.get("text", note.text)))
         if changes:
             store.patch(Note, note_id, {**changes, "edited": now})
     return dataclasses.replace(note, **changes, edited=now)

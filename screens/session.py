@@ -42,6 +42,7 @@ from facilitator.domain import (
 from facilitator.i18n import lazy, t
 from facilitator.live import live_session
 from facilitator.programme import SessionPlan, format_day, session_plan
+from facilitator.store import CohortStore
 from facilitator.view import CohortView
 from screens.base import ViewScreen
 from screens.dialogs.attendance import AttendanceScreen
@@ -480,20 +481,20 @@ class SessionScreen(ViewScreen[None]):
 
     def action_edit_note(self) -> None:
         note = self._selected_note()
-        if note is None:
-            return
+        if note is not None:
+            before = actions.note_values(note)
+            self._edit_note(note.id, before, before)
+
+    def _edit_note(self, note_id: str, before: dict[str, Any], shown: dict[str, Any]) -> None:
+        """The edit form over ``shown``; what it changes is written only if the note is
+        still as ``before`` on disk. Changed on another screen meanwhile, both texts are
+        said and the form opens again on the person's own version, over the note as it
+        now is: saving it then replaces the other, Escape keeps it."""
         fields = [
             Field("text", t("word.text"), required=True),
             *self._note_fields(kind_required=True),
             Field("das", t("word.das")),
         ]
-        before = {
-            "text": note.text,
-            "kind": note.kind.value,
-            "structure_id": note.structure_id,
-            "lever": note.lever.value if note.lever else None,
-            "das": note.das,
-        }
 
         def edited(values: dict[str, Any] | None) -> None:
             if values is None:
@@ -501,14 +502,21 @@ class SessionScreen(ViewScreen[None]):
             changed = {k: v for k, v in values.items() if v != before[k]}
             if not changed:
                 return
-            self.facilitator.save(
-                lambda store: actions.edit_note(
-                    store, note.id, now=self.facilitator.now(), **changed
-                ),
-                t("session.note.edited"),
-            )
+            expected = {k: before[k] for k in changed}
 
-        self.app.push_screen(FormScreen(t("word.edit_note"), fields, before), edited)
+            def write(store: CohortStore) -> None:
+                try:
+                    actions.edit_note(
+                        store, note_id, now=self.facilitator.now(), expected=expected, **changed
+                    )
+                except actions.NoteChanged as conflict:
+                    now_is = actions.note_values(conflict.current)
+                    self.app.call_from_thread(self._edit_note, note_id, now_is, values)
+                    raise
+
+            self.facilitator.save(write, t("session.note.edited"))
+
+        self.app.push_screen(FormScreen(t("word.edit_note"), fields, shown), edited)
 
     def action_delete_note(self) -> None:
         note = self._selected_note()

@@ -750,3 +750,23 @@ def test_a_structure_named_like_another_but_for_punctuation_is_refused(
     assert [s.name for s in small_cohort.records(Structure) if "cole" in s.name] == [
         "Vélo-École de Crest"
     ]
+
+
+def test_an_edit_is_not_written_over_a_note_changed_since_the_form_opened(
+    store: CohortStore,
+) -> None:
+    note = actions.capture_note(
+        store, parse_capture("@radio la pub baisse", store.records(Structure)), now=NOW
+    )
+    shown = actions.note_values(note)
+    actions.edit_note(store, note.id, now=NOW, text="la pub baisse de 20 %")  # another screen
+    before = data_bytes(store)
+    with pytest.raises(actions.NoteChanged) as refused:
+        actions.edit_note(store, note.id, now=NOW, expected={"text": shown["text"]}, text="mienne")
+    assert refused.value.current.text == "la pub baisse de 20 %"
+    assert "la pub baisse de 20 %" in refused.value.message and "mienne" in refused.value.message
+    assert data_bytes(store) == before
+    # Against the note as it is now, the same edit goes through; other fields do not count.
+    now_is = actions.note_values(refused.value.current)
+    actions.edit_note(store, note.id, now=NOW, expected={"text": now_is["text"]}, text="mienne")
+    assert store.get(Note, note.id).text == "mienne"  # type: ignore[union-attr]

@@ -7,13 +7,15 @@ from typing import Any
 import arrow
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
+from facilitator import actions
 from facilitator.clock import Status
 from facilitator.domain import ClockEvent, Lever, Note, NoteKind, Session, SessionKind
 from facilitator.i18n import t
 from facilitator.store import CohortStore
 from facilitator.workspace import Workspace
+from screens.dialogs.form import FormScreen
 from screens.dialogs.replan import ReplanScreen
 from screens.session import SessionScreen
 from screens.widgets.capture_line import CaptureLine
@@ -289,6 +291,34 @@ async def test_edit_delete_and_undo_a_note(demo_workspace: Workspace) -> None:
         await room.press("u")
         restored = room.disk().get(Note, note_id or "")
         assert restored is not None and restored.text == "version corrigée"
+
+
+async def test_an_edit_over_a_note_changed_elsewhere_says_both_and_loses_neither(
+    demo_workspace: Workspace,
+) -> None:
+    """The other consultant corrects the note while this one's form is open: saving does
+    not overwrite it unasked. Both texts are said; the form opens again on this one's
+    version, and Enter then keeps it."""
+    async with Room(demo_workspace) as room:
+        await room.capture("constat: @jardins #rh première version")
+        await room.press("escape")
+        feed = room.screen.query_one(NoteFeed)
+        feed.highlighted = 0
+        note_id = feed.selected_id or ""
+        await room.press("e")
+        form = room.app.screen
+        assert isinstance(form, FormScreen)
+        actions.edit_note(CohortStore(room.disk().path), note_id, now=FIXED_NOW, text="leur texte")
+        form.query_one("#field-text", Input).value = "mon texte"
+        await room.press("ctrl+s")
+        assert room.disk().get(Note, note_id).text == "leur texte"  # type: ignore[union-attr]
+        said = [n.message for n in room.app._notifications]
+        assert any("leur texte" in m and "mon texte" in m for m in said), said
+        again = room.app.screen
+        assert isinstance(again, FormScreen) and again is not form
+        assert again.query_one("#field-text", Input).value == "mon texte"
+        await room.press("ctrl+s")
+        assert room.disk().get(Note, note_id).text == "mon texte"  # type: ignore[union-attr]
 
 
 async def test_the_clock_survives_a_restart(demo_workspace: Workspace) -> None:
