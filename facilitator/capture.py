@@ -62,6 +62,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from facilitator.domain import InvalidInput, Lever, Note, NoteKind, Structure, label
@@ -351,6 +352,33 @@ def _pick(key: str, names: Sequence[str]) -> tuple[int | None, list[int]]:
     return None, [i for _, i in ranked]
 
 
+NEAR_ENOUGH = 0.8  # difflib's ratio: « escalle » for « Escale » is 0.92, « jardin » 0.92
+
+
+def _nearest(typed: str, names: Sequence[str]) -> tuple[str, int] | None:
+    """A mistyped name (« @escalle »): the one structure whose name, or a word of it, is
+    nearest, as the token to type and its index; None when none is near or two are."""
+    key = _compact(fold(typed).split())
+    scored = []
+    for index, name in enumerate(names):
+        words = name.split()
+        ratio, word = max(
+            (SequenceMatcher(None, key, _compact(fold(w).split())).ratio(), w)
+            for w in [name, *words]
+        )
+        scored.append((ratio, index, word))
+    scored.sort(reverse=True)
+    if not scored or scored[0][0] < NEAR_ENOUGH:
+        return None
+    if len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None
+    _, index, word = scored[0]
+    token = mention_token(word)
+    if _pick(_compact(fold(token).split()), names)[0] != index:
+        token = mention_token(names[index])  # the word alone names another structure too
+    return token, index
+
+
 def _join(items: Iterable[str]) -> str:
     return _LIST_SEPARATOR.join(items)
 
@@ -446,6 +474,15 @@ def _resolve_mention(body: str, marker: _Marker, structures: Sequence[Structure]
     if index is not None:
         return _Mention(structures[index], marker.start, end)
     if not candidates:
+        near = _nearest(shown, names)
+        if near is not None:
+            raise InvalidInput(
+                "capture.error.unknown_mention_near",
+                "text",
+                mention=shown,
+                suggestion=near[0],
+                name=names[near[1]],
+            )
         raise InvalidInput(
             "capture.error.unknown_mention",
             "text",

@@ -280,7 +280,7 @@ def test_an_article_inside_a_name_can_start_a_mention() -> None:
     for mention, structure in [("@la-trame", trame), ("@trame", trame), ("@l-escale", escale)]:
         assert parse_capture(f"{mention} x", [trame, escale]).structure_id == structure.id
     # A link word never starts one.
-    assert refused("@du-pays x").key == "capture.error.unknown_mention"
+    assert refused("@du-pays x").key.startswith("capture.error.unknown_mention")
 
 
 def test_exact_name_wins_over_names_it_begins() -> None:
@@ -378,6 +378,28 @@ def test_unknown_mention_names_it_and_the_structures() -> None:
     assert error.key == "capture.error.unknown_mention"
     assert "« @mairie »" in error.message
     assert "Les Jardins de Cocagne" in error.message
+
+
+@pytest.mark.parametrize(
+    "typed,meant",
+    [("cocagnes", JARDINS), ("ressourcrie", RESSOURCERIE), ("theatro", THEATRE), ("ils", THEATRE)],
+)
+def test_a_mistyped_mention_suggests_the_nearest_name_that_reads_back(
+    typed: str, meant: Structure
+) -> None:
+    """« @escalle » for L'Escale: the nearest name is suggested, as a token that names
+    that structure when typed instead."""
+    error = refused(f"frein: @{typed} le local ferme")
+    assert error.key == "capture.error.unknown_mention_near"
+    assert error.values["mention"] == typed and error.values["name"] == meant.name
+    fixed = parse(f"frein: @{error.values['suggestion']} le local ferme")
+    assert (fixed.structure_id, fixed.text) == (meant.id, "le local ferme")
+
+
+def test_nothing_is_suggested_for_a_name_far_from_all_or_as_near_to_two() -> None:
+    assert refused("@mairie texte").key == "capture.error.unknown_mention"  # far from all
+    twins = [Structure(name="Atelier Nord"), Structure(name="Atelier Sud")]
+    assert refused("@ateleir texte", twins).key == "capture.error.unknown_mention"
 
 
 def test_every_mention_must_name_a_structure() -> None:

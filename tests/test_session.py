@@ -11,7 +11,15 @@ from textual.widgets import DataTable, Input
 
 from facilitator import actions
 from facilitator.clock import Status
-from facilitator.domain import ClockEvent, Lever, Note, NoteKind, Session, SessionKind
+from facilitator.domain import (
+    ClockEvent,
+    Lever,
+    Note,
+    NoteKind,
+    Session,
+    SessionKind,
+    Structure,
+)
 from facilitator.i18n import t
 from facilitator.store import CohortStore
 from facilitator.workspace import Workspace
@@ -256,6 +264,23 @@ async def test_typing_after_a_refused_line_replaces_it_and_up_brings_it_back(
         saved = {n.text for n in room.disk().records(Note) if n.created == FIXED_NOW}
         assert saved == {"ok merci", "le local ferme"}
         assert line.draft is None
+
+
+async def test_tab_puts_the_suggested_name_in_a_refused_line(demo_workspace: Workspace) -> None:
+    async with Room(demo_workspace) as room:
+        await room.capture("frein: @escalle le local ferme")
+        line = room.screen.query_one(CaptureLine)
+        assert "Tab" in str(line.query_one("#capture-error").render())
+        await room.press("tab")
+        assert line.input.value == "frein: @L'Escale le local ferme"
+        await room.press("enter")
+        escale = next(s for s in room.disk().records(Structure) if "Escale" in s.name)
+        [note] = [n for n in room.disk().records(Note) if n.created == FIXED_NOW]
+        assert (note.text, note.structure_id, note.kind) == (
+            "le local ferme",
+            escale.id,
+            NoteKind.OBSTACLE,
+        )
 
 
 async def test_a_refused_line_corrected_in_place_is_no_draft(demo_workspace: Workspace) -> None:

@@ -95,6 +95,7 @@ class CaptureLine(Vertical):
         self.default_structure: str | None = None
         self.default_kind = NoteKind.FINDING
         self.draft: str | None = None  # the last line refused, until it is brought back
+        self.fix: tuple[str, str] | None = None  # a mistyped @name, and what Tab puts instead
 
     def compose(self) -> ComposeResult:
         line = CaptureInput(
@@ -135,8 +136,16 @@ class CaptureLine(Vertical):
         )
 
     def action_complete(self) -> None:
-        """Tab replaces the @structure or #tag being typed by the best candidate."""
+        """Tab replaces the @structure or #tag being typed by the best candidate; on a line
+        refused for a mistyped name, by the name it suggested."""
         line = self.input
+        if self.fix is not None and line.value == self.draft:
+            typed, meant = self.fix
+            self.fix = self.draft = None
+            line.value = line.value.replace(typed, meant, 1)
+            line.cursor_position = len(line.value)
+            self.show_error(None)
+            return
         if not line.cursor_at_end:
             return
         start, _, candidates = self.candidates(line.value)
@@ -157,6 +166,8 @@ class CaptureLine(Vertical):
             )
         except InvalidInput as error:
             self.show_error(error.message)
+            suggestion = error.values.get("suggestion")
+            self.fix = (f"@{error.values['mention']}", f"@{suggestion}") if suggestion else None
             self.draft = line
             self.input.select_all()  # what is typed next replaces it
             return
