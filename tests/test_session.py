@@ -209,8 +209,13 @@ def test_snapshot_replan_80x24(snap_compare: Any, demo_workspace: Workspace) -> 
         await pilot.pause()
         await pilot.press("space")
         await app.workers.wait_for_complete()
+        await pilot.pause()  # the press is in the view the dialog is drawn from
         clock["now"] = FIXED_NOW.shift(minutes=40)  # the welcome overran by 25 minutes
+        live = app.screen
+        assert isinstance(live, SessionScreen)
+        live.tick()  # drawn at the new time now, not at the next second's timer
         await pilot.press("r")
+        await app.workers.wait_for_complete()
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=overrun_then_replan)
