@@ -1005,6 +1005,14 @@ def apply_programme(
     return proposal
 
 
+# --- the person's choices ---------------------------------------------------------------------
+
+
+def remember_theme(workspace: Workspace, theme: str) -> None:
+    """The colours chosen in the palette, kept for the next run on this workspace."""
+    workspace.remember("theme", theme)
+
+
 # --- the clock --------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ command needs to write.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from facilitator.domain import Cohort, InvalidInput, Record
-from facilitator.files import Modes
+from facilitator.files import Modes, ensure_root, read_nofollow, write_atomic
 from facilitator.store import CohortStore, DamagedFile, ReadOnlyStore, StoreError
 from facilitator.text import match_one, some_names
 
@@ -57,10 +58,43 @@ class CohortEntry:
         return self.cohort.id if self.cohort else self.path.stem
 
 
+PREFERENCES = ".preferences.json"
+"""The person's choices kept between runs (the theme), beside the cohorts: a dot file,
+so it is never taken for one."""
+
+
 class Workspace:
     def __init__(self, root: Path, *, read_only: bool = False) -> None:
         self.root = root
         self.read_only = read_only
+
+    def preference(self, name: str) -> str | None:
+        """One choice kept from an earlier run, or None (never chosen, or unreadable)."""
+        preferences = self._preferences()
+        value = preferences.get(name) if preferences is not None else None
+        return value if isinstance(value, str) else None
+
+    def remember(self, name: str, value: str) -> None:
+        """Keep ``value`` for the next run, durably and privately. A preferences file that
+        cannot be read is left as it is, not overwritten."""
+        if self.read_only:
+            raise ReadOnlyStore()
+        preferences = self._preferences()
+        if preferences is None:
+            return
+        ensure_root(self.root, self.modes)
+        data = json.dumps({**preferences, name: value}, ensure_ascii=False, indent=1)
+        write_atomic(self.root / PREFERENCES, data.encode("utf-8"), self.modes)
+
+    def _preferences(self) -> dict[str, object] | None:
+        """The choices kept, {} when there are none yet, None when the file is unreadable."""
+        try:
+            data = json.loads(read_nofollow(self.root / PREFERENCES))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, StoreError):  # a link or a FIFO planted there too
+            return None
+        return data if isinstance(data, dict) else None
 
     @property
     def modes(self) -> Modes:

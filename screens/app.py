@@ -14,14 +14,18 @@ import importlib
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import cast
 
 import arrow
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.reactive import var
 from textual.screen import Screen
+from textual.theme import Theme, ThemeProvider
 
+from facilitator import actions
 from facilitator.check import workspace_warnings
 from facilitator.domain import InvalidInput
 from facilitator.i18n import lazy, t
@@ -91,7 +95,9 @@ class FacilitatorApp(SizeGuard, App[None]):
     # --- opening --------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.theme = "textual-dark"
+        kept = self.workspace.preference("theme")
+        self.theme = kept if kept in self.available_themes else "textual-dark"
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
         path = self._initial_cohort
         if path is None:
             entries = self.workspace.entries()
@@ -266,6 +272,30 @@ class FacilitatorApp(SizeGuard, App[None]):
         """The footer names keys as the help screen does, in the person's language."""
         return binding.key_display or key_label(binding.key)
 
+    def _theme_chosen(self, theme: Theme) -> None:
+        if not self.workspace.read_only and theme.name != self.workspace.preference("theme"):
+            self._remember_theme(theme.name)
+
+    @work(thread=True, group="preferences")
+    def _remember_theme(self, name: str) -> None:
+        try:
+            actions.remember_theme(self.workspace, name)
+        except (OSError, StoreError) as error:  # a preference, not the cohort: said, not fatal
+            said = error.message if isinstance(error, StoreError) else str(error)
+            self.call_from_thread(self.notify, said, severity="warning")
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, its search field in the person's language."""
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            self.push_screen(
+                CommandPalette(placeholder=t("tui.palette.placeholder"), id="--command-palette")
+            )
+
+    def _change_theme(self) -> None:
+        self.push_screen(
+            CommandPalette(providers=[ThemeProvider], placeholder=t("tui.palette.theme_search"))
+        )
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
@@ -290,6 +320,12 @@ class FacilitatorApp(SizeGuard, App[None]):
                     binding.binding.tooltip or binding.binding.description,
                     lambda a=action, s=screen: self.run_action(a, s),
                 )
+        yield SystemCommand(t("tui.theme"), t("tui.theme.help"), self._change_theme)
+        yield SystemCommand(
+            t("tui.screenshot"),
+            t("tui.screenshot.help"),
+            lambda: self.set_timer(0.1, self.deliver_screenshot),
+        )
         yield SystemCommand(t("key.help"), t("tui.help.help"), self.action_help)
         yield SystemCommand(t("key.quit"), t("tui.quit.help"), self.exit)
 

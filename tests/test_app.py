@@ -240,3 +240,52 @@ def test_every_dialog_lets_the_screen_underneath_show_through() -> None:
     dialogs = [c for c in our_screens() if issubclass(c, ModalScreen)]
     assert len(dialogs) > 12
     assert sorted(c.__qualname__ for c in dialogs if ModalScreen not in c._css_bases(c)) == []
+
+
+# --- Textual's own commands, in the person's language, and the theme kept ----------------
+
+
+async def test_the_palette_speaks_french_and_the_theme_chosen_is_kept(
+    demo_workspace: Workspace,
+) -> None:
+    from textual.command import CommandPalette
+
+    app = make_app(demo_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        assert palette.query_one(Input).placeholder == "Chercher une commande…"
+        titles = {str(c.title) for c in app.get_system_commands(app.screen_stack[-2])}
+        assert {"Couleurs", "Capture d'écran", "Aide", "Quitter"} <= titles
+        await pilot.press("escape")
+        app.theme = "nord"
+        await settle(app, pilot)
+    assert demo_workspace.preference("theme") == "nord"
+    again = make_app(demo_workspace)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(again, pilot)
+        assert again.theme == "nord"
+
+
+def test_preferences_are_private_and_an_unreadable_file_is_left_alone(tmp_path: Path) -> None:
+    import os
+
+    workspace = Workspace(tmp_path / "ws")
+    assert workspace.preference("theme") is None
+    workspace.remember("theme", "nord")
+    path = tmp_path / "ws" / ".preferences.json"
+    assert workspace.preference("theme") == "nord" and (path.stat().st_mode & 0o777) == 0o600
+    assert workspace.cohort_files() == []  # never taken for a cohort
+    path.write_text("{ not json", encoding="utf-8")
+    workspace.remember("theme", "gruvbox")
+    assert (
+        path.read_text(encoding="utf-8") == "{ not json" and workspace.preference("theme") is None
+    )
+    path.unlink()
+    os.mkfifo(path)  # planted where the file belongs: read without blocking, not written
+    assert workspace.preference("theme") is None
+    workspace.remember("theme", "gruvbox")
+    assert path.is_fifo()
