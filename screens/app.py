@@ -63,6 +63,7 @@ class FacilitatorApp(SizeGuard, App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", lazy("key.quit"), priority=True),
         Binding("f1,question_mark", "help", lazy("key.help")),
+        Binding("ctrl+p", "command_palette", lazy("tui.key.palette")),
         Binding("1", "area('dashboard')", lazy("tui.area.dashboard"), show=False),
         Binding("2", "area('board')", lazy("tui.area.board"), show=False),
         Binding("3", "area('sessions')", lazy("word.sessions"), show=False),

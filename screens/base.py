@@ -106,6 +106,9 @@ def spoken_binding(binding: Binding) -> Binding:
     return replace(binding, description=spoken(binding.description), tooltip=tooltip, group=group)
 
 
+FIRST_ACTIONS = ("help", "command_palette")  # shown first in every footer
+
+
 class Speaking(Screen[ResultT]):
     """A screen whose keys (its own, its widgets', the app's) are described in the
     language of the moment, wherever they are read: the footer, the help screen, the
@@ -113,13 +116,18 @@ class Speaking(Screen[ResultT]):
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
-        return {
+        """The keys in the language of the moment, help and the palette first: the footer
+        is cut at its right end on a narrow terminal, never the way to find the rest."""
+        spoken_keys = {
             key: active._replace(
                 binding=spoken_binding(active.binding),
                 tooltip=spoken(active.tooltip) if active.tooltip else active.tooltip,
             )
             for key, active in super().active_bindings.items()
         }
+        first = [k for k, a in spoken_keys.items() if a.binding.action in FIRST_ACTIONS]
+        first.sort(key=lambda k: FIRST_ACTIONS.index(spoken_keys[k].binding.action))
+        return {k: spoken_keys[k] for k in [*first, *(k for k in spoken_keys if k not in first)]}
 
 
 class Dialog(ModalScreen[ResultT], Speaking[ResultT]):

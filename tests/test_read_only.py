@@ -230,10 +230,10 @@ def test_reading_the_store_in_read_only_changes_no_byte(world: World) -> None:
 
 # --- the workspace, privacy, recovery -----------------------------------------------------
 
-WORKSPACE_WRITES = {"create"}
+WORKSPACE_WRITES = {"create", "remember"}
 # open and find finish an interrupted erasure, a write: read-only skips it (below).
 WORKSPACE_RESUMING = {"open", "find"}
-WORKSPACE_READS = {"cohort_files", "entries", "modes"}
+WORKSPACE_READS = {"cohort_files", "entries", "modes", "preference"}
 
 
 def test_every_public_method_of_the_workspace_is_listed() -> None:
@@ -379,6 +379,12 @@ ACTION_WRITES: dict[str, Call] = {
         s, w.ids["evolution"], now=NOW, place="Ailleurs"
     ),
     "delete_session": lambda s, w, r: actions.delete_session(s, w.ids["evolution"], now=NOW),
+    "undo_removal": lambda s, w, r: actions.undo_removal(
+        s, _planned_removal(s, w.ids["structure"]), now=NOW
+    ),
+    "remember_theme": lambda s, w, r: actions.remember_theme(
+        Workspace(r, read_only=s.read_only), "nord"
+    ),
     "add_agenda_item": lambda s, w, r: actions.add_agenda_item(
         s, w.ids["evolution"], now=NOW, title="Pause", minutes=5
     ),
@@ -446,6 +452,7 @@ ACTION_WRITES: dict[str, Call] = {
     "restore_backup": lambda s, w, r: actions.restore_backup(s, r / w.backup, now=NOW),
 }
 ACTION_READS = {
+    "note_values",
     "check_created",
     "check_days",
     "check_email",
@@ -477,6 +484,13 @@ def test_each_action_refuses_in_read_only(name: str, world: World, tmp_path: Pat
     assert_control_writes(
         lambda: call(world.store(control, read_only=False), world, control), control
     )
+
+
+def _planned_removal(store: CohortStore, structure_id: str) -> actions.Removal:
+    """A structure's deletion as planned, not made: undoing it puts its records again."""
+    removal = actions.structure_removal(CohortView.load(store), structure_id)
+    assert removal is not None
+    return removal
 
 
 # --- the command line ------------------------------------------------------------------------
@@ -649,23 +663,23 @@ def test_the_real_program_refuses_with_read_only(name: str, world: World) -> Non
 W, R = "write", "read"
 ALL_AGENDA_KEYS = "a d delete K J ctrl+up ctrl+down plus equals_sign minus m f r t T s h u"
 SCREEN_KEYS: dict[str, dict[str, str]] = {
-    "FacilitatorApp": dict.fromkeys("ctrl+q f1 question_mark 1 2 3 4 f2".split(), R),
+    "FacilitatorApp": dict.fromkeys("ctrl+q f1 question_mark ctrl+p 1 2 3 4 f2".split(), R),
     "CohortListScreen": {"enter": R, "n": W, "s": W, "r": W, "a": W, "b": R},
     "BackupsScreen": {"escape": R, "enter": W},
     "DashboardScreen": {"s": W},
     "BoardScreen": {
-        **dict.fromkeys("a p e enter d delete o".split(), W),
+        **dict.fromkeys("a p e enter d delete o u".split(), W),
         **dict.fromkeys("s tab shift+tab".split(), R),
     },
     "BoardMatrix": {"enter": W},  # edits the structure
     "ParticipantList": {"enter": W},  # edits the person
-    "SessionsScreen": {"enter": R, "g": R, **dict.fromkeys("p a e d delete".split(), W)},
+    "SessionsScreen": {"enter": R, "g": R, **dict.fromkeys("p a e d delete u".split(), W)},
     "AgendaEditorScreen": {"escape": R, **dict.fromkeys(ALL_AGENDA_KEYS.split(), W)},
     "SessionScreen": {
         **dict.fromkeys("space n c p plus equals_sign s r e d delete u z".split(), W),
         **dict.fromkeys("escape f b a m t v g".split(), R),
     },
-    "CaptureLine": {"escape": R, "tab": R},  # the line itself is disabled: tested below
+    "CaptureLine": {"escape": R, "tab": R, "up": R},  # the line itself is disabled: tested below
     "AttendanceScreen": {"escape": R, **dict.fromkeys("space p e x backspace delete t".split(), W)},
     "IntersessionScreen": {"escape": R, "n": W, "plus": W, "space": W},
     "BilanScreen": {"r": W, "s": R, "m": R},
