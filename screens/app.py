@@ -140,12 +140,15 @@ class FacilitatorApp(SizeGuard, App[None]):
             self.notify(warning, severity="warning", timeout=20)
 
     def _show_subtitle(self) -> None:
-        """The cohort's name, read-only mode, and who else has it open."""
-        parts = [self.view.cohort.name] if self.view else []
+        """Read-only mode and who else has the cohort open, then its name: at 80 columns
+        the header cuts its end, and the cohort's name is the one already known."""
+        parts = []
         if self.workspace.read_only:
             parts.append(t("tui.read_only"))
         if self.visitors:
             parts.append(t("tui.also_open", who=", ".join(v.label for v in self.visitors)))
+        if self.view:
+            parts.append(self.view.cohort.name)
         self.sub_title = " · ".join(parts)
 
     def watch_visitors(self) -> None:

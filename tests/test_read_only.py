@@ -984,3 +984,19 @@ async def test_enter_on_the_sign_in_sheet_marks_no_one_in_read_only(world: World
         assert said(app)[-1] == t("store.error.read_only")
         assert sheet.pending == {}
     assert changed(before, snapshot(world.root)) == []
+
+
+async def test_the_read_only_mark_shows_at_80_columns(demo_workspace: Workspace) -> None:
+    """The header cuts its end at 80 columns: the mark comes before the cohort's name
+    (the demo's is long enough to be cut)."""
+    import html
+    import re
+
+    from tests.conftest import make_app
+
+    app = make_app(Workspace(demo_workspace.root, read_only=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        svg = app.export_screenshot()  # what the 80 cells show, not the whole title
+        shown = html.unescape("".join(re.findall(r"<text[^>]*>(.*?)</text>", svg)))
+        assert t("tui.read_only").replace(" ", "\xa0") in shown.replace(" ", "\xa0")
