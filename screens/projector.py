@@ -198,6 +198,10 @@ class ProjectorScreen(Speaking[None], inherit_bindings=False):
             self._timer.stop()
 
     def _view_changed(self, view: CohortView | None) -> None:
+        # A clock that starts elsewhere comes with a new view: follow it here, not per tick.
+        if self.follow and view is not None:
+            running = running_session(view, self.follows.now())
+            self.session_id = running.id if running is not None else self.session_id
         self.tick()
 
     def tick(self) -> None:
@@ -207,11 +211,7 @@ class ProjectorScreen(Speaking[None], inherit_bindings=False):
         view = self.follows.view
         delay = POLL_SECONDS
         if view is not None:
-            now = self.follows.now()
-            if self.follow:
-                running = running_session(view, now)
-                self.session_id = running.id if running is not None else self.session_id
-            shown = project(view, self.session_id, now)
+            shown = project(view, self.session_id, self.follows.now())
             self.show(shown)
             delay = shown.change_in + TICK_MARGIN
         self._timer = self.set_timer(min(max(delay, TICK_MARGIN), 1.0 + TICK_MARGIN), self.tick)
